@@ -1,0 +1,100 @@
+/**
+ * Access tokens: JWTs in the RFC 9068 profile — header `typ: "at+jwt"` and `kid`; claims
+ * `iss`, `aud`, `sub`, `iat`, `exp`, `jti`, `sid`, plus the app's own claims.
+ *
+ * @module
+ */
+import type { JWTPayload } from "jose";
+import { InvalidArgumentError, InvalidTokenError, TokenExpiredError } from "./errors.js";
+import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput } from "./lib/_jwt.js";
+import type { JsonObject } from "./store.js";
+
+/** The `typ` header of access tokens (RFC 9068 §2.1). */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+
+/** Claims tokenwise sets itself; app claims may not use these names. */
+export const RESERVED_CLAIMS: readonly string[] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"];
+
+/** The registered claims of every access token tokenwise issues. */
+export interface AccessTokenClaims {
+  /** Issuer: the manager's `issuer`. */
+  iss: string;
+  /** Subject: who the token is about. */
+  sub: string;
+  /** Audience: the manager's `audience`. */
+  aud: string | string[];
+  /** Issued at, seconds since the epoch. */
+  iat: number;
+  /** Expires at, seconds since the epoch. */
+  exp: number;
+  /** Unique token id. */
+  jti: string;
+  /** Session id: the login this token belongs to. */
+  sid: string;
+}
+
+/** A verified access token's claims: the registered ones and the app's. */
+export type VerifiedAccessToken<Claims extends JsonObject = JsonObject> = AccessTokenClaims & Claims;
+
+/**
+ * Checks app claims before they are signed: a plain JSON object using no reserved name.
+ *
+ * @throws {InvalidArgumentError} `invalid_argument` naming the offending claim
+ */
+export function checkAppClaims(claims: unknown, argument: string): JsonObject {
+  if (claims === undefined) return {};
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) {
+    throw new InvalidArgumentError(argument, "expected a plain object of claims");
+  }
+  for (const name of RESERVED_CLAIMS) {
+    if (Object.hasOwn(claims, name)) {
+      throw new InvalidArgumentError(`${argument}.${name}`, "is a registered claim set by tokenwise and cannot be overridden");
+    }
+  }
+  try {
+    JSON.stringify(claims);
+  } catch (error) {
+    throw new InvalidArgumentError(argument, `must be JSON-serialisable (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return claims as JsonObject;
+}
+
+/** Signs an access token for a session. Internal to the manager. */
+export function signAccessToken(context: JwtContext, input: SessionJwtInput): Promise<{ token: string; expiresAt: Date }> {
+  return signSessionJwt(context, ACCESS_TOKEN_TYPE, input);
+}
+
+/**
+ * Verifies an access token. Internal to the manager, which adds the session check.
+ *
+ * @throws {TokenExpiredError} `token_expired`
+ * @throws {InvalidTokenError} `invalid_token` for anything else wrong
+ */
+export async function verifyAccessTokenJwt<Claims extends JsonObject>(
+  context: JwtContext,
+  token: unknown,
+): Promise<VerifiedAccessToken<Claims>> {
+  const result = await verifyJwt(context, token, ACCESS_TOKEN_TYPE, ["sub", "jti", "sid"]);
+  if ("failure" in result) {
+    const { failure } = result;
+    if (failure.reason === "expired") throw new TokenExpiredError(undefined, { cause: failure.cause });
+    throw new InvalidTokenError(`Invalid access token: ${failure.message}`, { cause: failure.cause, claim: failure.claim });
+  }
+  checkSessionClaims(result.payload, (message, claim) => new InvalidTokenError(message, { claim }));
+  return result.payload as VerifiedAccessToken<Claims>;
+}
+
+/** `sub` and `sid` must be non-empty strings; jose checks only that they are present. */
+export function checkSessionClaims(payload: JWTPayload, fail: (message: string, claim: string) => Error): void {
+  for (const claim of ["sub", "sid"]) {
+    const value = payload[claim];
+    if (typeof value !== "string" || value.length === 0) throw fail(`claim "${claim}" must be a non-empty string`, claim);
+  }
+}
+
+/** The app's claims of a verified token: everything but the registered claims. */
+export function appClaimsOf(payload: JWTPayload): JsonObject {
+  const claims: JsonObject = { ...payload };
+  for (const name of RESERVED_CLAIMS) delete claims[name];
+  return claims;
+}

@@ -1,0 +1,224 @@
+/**
+ * Every failure tokenwise reports is a {@link TokenwiseError}: a stable `code` to switch on and
+ * the HTTP `status` a server should answer with. Errors from `jose`, the store or bad input are
+ * never thrown raw; they travel as `cause`.
+ *
+ * @module
+ */
+
+/** Every error code tokenwise can report. Stable across releases: switch on it. */
+export type TokenwiseErrorCode =
+  | "invalid_token"
+  | "token_expired"
+  | "invalid_refresh_token"
+  | "refresh_token_expired"
+  | "refresh_token_reused"
+  | "session_revoked"
+  | "invalid_argument"
+  | "invalid_config"
+  | "unsupported_operation"
+  | "store_error";
+
+/** Options every tokenwise error accepts. */
+export interface TokenwiseErrorOptions {
+  /** The underlying error, kept for logs; never shown to clients by the HTTP helpers. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error tokenwise throws.
+ *
+ * Prefer `err.code` over `instanceof`: an app that loads both the ESM and the CJS build holds
+ * two copies of each class, but the codes are the same strings.
+ *
+ * @example
+ * ```ts
+ * import { isTokenwiseError } from "tokenwise";
+ *
+ * try {
+ *   await tokens.refresh(token);
+ * } catch (err) {
+ *   if (isTokenwiseError(err) && err.code === "refresh_token_reused") alertSecurityTeam(err);
+ *   throw err;
+ * }
+ * ```
+ */
+export class TokenwiseError extends Error {
+  /** Stable machine-readable reason. */
+  readonly code: TokenwiseErrorCode;
+  /** HTTP status a server should answer with. */
+  readonly status: number;
+
+  /**
+   * @param code - stable machine-readable reason
+   * @param status - HTTP status a server should answer with
+   * @param message - human-readable detail, safe to log
+   * @param options - `cause` to keep the underlying error
+   */
+  constructor(code: TokenwiseErrorCode, status: number, message: string, options?: TokenwiseErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/**
+ * An access token is malformed, badly signed, or of the wrong type, issuer or audience.
+ * Status 401.
+ */
+export class InvalidTokenError extends TokenwiseError {
+  declare readonly code: "invalid_token";
+  /** The JWT claim or header parameter that failed, when one did (`"iss"`, `"typ"`, …). */
+  readonly claim: string | undefined;
+
+  /**
+   * @param message - what was wrong
+   * @param options - `cause`, and the offending `claim` if known
+   */
+  constructor(message: string, options?: TokenwiseErrorOptions & { claim?: string }) {
+    super("invalid_token", 401, message, options);
+    this.claim = options?.claim;
+  }
+}
+
+/** An access token's `exp` has passed. Status 401: the client should refresh. */
+export class TokenExpiredError extends TokenwiseError {
+  declare readonly code: "token_expired";
+
+  /** @param message - what expired @param options - `cause` */
+  constructor(message = "The access token has expired", options?: TokenwiseErrorOptions) {
+    super("token_expired", 401, message, options);
+  }
+}
+
+/**
+ * A refresh token is malformed, unknown, or not a refresh token. Nothing was changed.
+ * Status 401: the client should log in again.
+ */
+export class InvalidRefreshTokenError extends TokenwiseError {
+  declare readonly code: "invalid_refresh_token";
+
+  /** @param message - what was wrong @param options - `cause` */
+  constructor(message = "The refresh token is invalid", options?: TokenwiseErrorOptions) {
+    super("invalid_refresh_token", 401, message, options);
+  }
+}
+
+/** A refresh token, or the session it belongs to, has expired. Status 401: log in again. */
+export class RefreshTokenExpiredError extends TokenwiseError {
+  declare readonly code: "refresh_token_expired";
+
+  /** @param message - what expired @param options - `cause` */
+  constructor(message = "The refresh token has expired", options?: TokenwiseErrorOptions) {
+    super("refresh_token_expired", 401, message, options);
+  }
+}
+
+/**
+ * A refresh token that was already spent was presented again (RFC 9700 §4.14.2): the whole
+ * session has been revoked. Status 401. Worth an alert: someone may hold a stolen token.
+ */
+export class RefreshTokenReusedError extends TokenwiseError {
+  declare readonly code: "refresh_token_reused";
+  /** The session that was revoked because of the reuse. */
+  readonly sessionId: string;
+
+  /** @param sessionId - the revoked session @param options - `cause` */
+  constructor(sessionId: string, options?: TokenwiseErrorOptions) {
+    super("refresh_token_reused", 401, "A spent refresh token was presented again; the session is revoked", options);
+    this.sessionId = sessionId;
+  }
+}
+
+/** The session behind a token was revoked (logout, reuse detection, or refused by the app). Status 401. */
+export class SessionRevokedError extends TokenwiseError {
+  declare readonly code: "session_revoked";
+
+  /** @param message - what was revoked @param options - `cause` */
+  constructor(message = "The session has been revoked", options?: TokenwiseErrorOptions) {
+    super("session_revoked", 401, message, options);
+  }
+}
+
+/** A method was called with an argument it cannot use (an empty subject, a reserved claim). Status 400. */
+export class InvalidArgumentError extends TokenwiseError {
+  declare readonly code: "invalid_argument";
+  /** Name of the bad argument, e.g. `"subject"` or `"claims.exp"`. */
+  readonly argument: string;
+
+  /** @param argument - name of the bad argument @param message - what is wrong with it */
+  constructor(argument: string, message: string) {
+    super("invalid_argument", 400, `${argument}: ${message}`);
+    this.argument = argument;
+  }
+}
+
+/** The configuration is unusable; thrown by constructors and factories. Status 500. */
+export class InvalidConfigError extends TokenwiseError {
+  declare readonly code: "invalid_config";
+  /** Name of the bad option, e.g. `"signingKeys[0].secret"`. */
+  readonly option: string;
+
+  /** @param option - name of the bad option @param message - what is wrong @param options - `cause` */
+  constructor(option: string, message: string, options?: TokenwiseErrorOptions) {
+    super("invalid_config", 500, `${option}: ${message}`, options);
+    this.option = option;
+  }
+}
+
+/**
+ * The operation cannot work in this configuration, e.g. revoking a session when refresh
+ * tokens are stateless. Status 501.
+ */
+export class UnsupportedOperationError extends TokenwiseError {
+  declare readonly code: "unsupported_operation";
+
+  /** @param message - which operation and why */
+  constructor(message: string) {
+    super("unsupported_operation", 501, message);
+  }
+}
+
+/** The refresh-token store failed (connection lost, constraint broken). Status 503. */
+export class StoreError extends TokenwiseError {
+  declare readonly code: "store_error";
+
+  /** @param message - which store operation failed @param options - `cause`: the driver's error */
+  constructor(message: string, options?: TokenwiseErrorOptions) {
+    super("store_error", 503, message, options);
+  }
+}
+
+/**
+ * Tells whether a value is a tokenwise error, across ESM/CJS copies of the library.
+ *
+ * @param value - anything caught
+ * @returns `true` when `value` is an `Error` with a tokenwise `code` and `status`
+ *
+ * @example
+ * ```ts
+ * import { isTokenwiseError } from "tokenwise";
+ *
+ * if (isTokenwiseError(err)) return new Response(null, { status: err.status });
+ * ```
+ */
+export function isTokenwiseError(value: unknown): value is TokenwiseError {
+  if (value instanceof TokenwiseError) return true;
+  if (!(value instanceof Error)) return false;
+  const { code, status } = value as Error & { code?: unknown; status?: unknown };
+  return typeof code === "string" && typeof status === "number" && ERROR_CODES.has(code);
+}
+
+const ERROR_CODES: ReadonlySet<string> = new Set<TokenwiseErrorCode>([
+  "invalid_token",
+  "token_expired",
+  "invalid_refresh_token",
+  "refresh_token_expired",
+  "refresh_token_reused",
+  "session_revoked",
+  "invalid_argument",
+  "invalid_config",
+  "unsupported_operation",
+  "store_error",
+]);

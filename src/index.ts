@@ -1,0 +1,74 @@
+/**
+ * tokenwise — issue and verify JWT access tokens and rotate refresh tokens safely, on Node,
+ * Deno, Bun and edge runtimes.
+ *
+ * @example
+ * ```ts
+ * import { TokenManager, MemoryRefreshTokenStore, generateSigningKey } from "tokenwise";
+ *
+ * const tokens = new TokenManager({
+ *   issuer: "https://api.example.com",
+ *   audience: "api",
+ *   signingKeys: [await generateSigningKey("EdDSA")],
+ *   store: new MemoryRefreshTokenStore(),
+ * });
+ * ```
+ *
+ * @module
+ */
+export { ACCESS_TOKEN_TYPE, RESERVED_CLAIMS, type AccessTokenClaims, type VerifiedAccessToken } from "./access-tokens.js";
+export { parseDuration, type Duration } from "./duration.js";
+export {
+  InvalidArgumentError,
+  InvalidConfigError,
+  InvalidRefreshTokenError,
+  InvalidTokenError,
+  isTokenwiseError,
+  RefreshTokenExpiredError,
+  RefreshTokenReusedError,
+  SessionRevokedError,
+  StoreError,
+  TokenExpiredError,
+  TokenwiseError,
+  UnsupportedOperationError,
+  type TokenwiseErrorCode,
+  type TokenwiseErrorOptions,
+} from "./errors.js";
+export type { RevocationReason, TokenEvent, TokenEventListener } from "./events.js";
+export { MemoryRefreshTokenStore } from "./memory-store.js";
+export type { RefreshTokenMode, TokenManagerOptions } from "./options.js";
+export { secureRandomBytes, type RandomBytes } from "./random.js";
+export {
+  generateRefreshToken,
+  hashRefreshToken,
+  isOpaqueRefreshToken,
+  REFRESH_TOKEN_BYTES,
+  type GeneratedRefreshToken,
+} from "./refresh-tokens.js";
+export {
+  generateSigningKey,
+  type AsymmetricAlgorithm,
+  type AsymmetricSigningKey,
+  type HmacAlgorithm,
+  type HmacSigningKey,
+  type KeyMaterial,
+  type SigningAlgorithm,
+  type SigningKey,
+} from "./signing-keys.js";
+export { REFRESH_TOKEN_TYPE } from "./stateless-refresh-tokens.js";
+export type {
+  JsonObject,
+  RefreshTokenLookup,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  SessionRecord,
+  SpendTokenRequest,
+} from "./store.js";
+export {
+  TokenManager,
+  type AccessTokenGrant,
+  type IssueOptions,
+  type JsonWebKeySet,
+  type TokenPair,
+  type VerifyOptions,
+} from "./token-manager.js";

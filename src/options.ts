@@ -1,0 +1,178 @@
+/**
+ * Everything {@link TokenManager} can be configured with, and the checks that turn a bad
+ * configuration into an `invalid_config` error at construction rather than a failure in
+ * production.
+ *
+ * @module
+ */
+import { parseDuration, type Duration } from "./duration.js";
+import { InvalidConfigError } from "./errors.js";
+import type { TokenEventListener } from "./events.js";
+import { secureRandomBytes, type RandomBytes } from "./random.js";
+import type { SigningKey } from "./signing-keys.js";
+import type { JsonObject, RefreshTokenStore, SessionRecord } from "./store.js";
+
+/** How refresh tokens are represented. */
+export type RefreshTokenMode =
+  /** An opaque random string whose hash lives in the store: rotatable and revocable. */
+  | "opaque"
+  /**
+   * A signed JWT that needs no store. It cannot be revoked or rotated: it stays valid until it
+   * expires, whatever happens. Choose it only when no shared storage exists.
+   */
+  | "stateless";
+
+/** Options of {@link TokenManager}. */
+export interface TokenManagerOptions<Claims extends JsonObject = JsonObject> {
+  /** The `iss` of every token, checked on verification. Usually your API's URL. */
+  issuer: string;
+  /** The `aud` of every access token, checked on verification. */
+  audience: string;
+  /**
+   * Keys, newest first: the first signs, every one verifies (rotation: add a new key in front,
+   * drop the old one once its tokens have expired).
+   */
+  signingKeys: readonly SigningKey[];
+  /** Where sessions and refresh-token hashes live. Required unless `refreshTokenMode` is `"stateless"`. */
+  store?: RefreshTokenStore;
+  /** Lifetime of an access token. @default "15m" */
+  accessTokenTtl?: Duration;
+  /** Idle lifetime of one refresh token: the session ends if not refreshed within it. @default "7d" */
+  refreshTokenTtl?: Duration;
+  /** Absolute lifetime of a session, however often it is refreshed. @default "30d" */
+  sessionMaxAge?: Duration;
+  /** Opaque stored refresh tokens, or self-contained JWTs. @default "opaque" */
+  refreshTokenMode?: RefreshTokenMode;
+  /**
+   * Replace the refresh token on every refresh (RFC 9700 §4.14.2). Turning it off keeps one
+   * refresh token per session until it expires — weaker: a stolen token works until then.
+   * @default true
+   */
+  rotateRefreshTokens?: boolean;
+  /**
+   * Seconds after a refresh during which the spent token may be presented again and yields the
+   * same successor (two tabs racing, a lost response). `0` is strict: any second use is reuse.
+   * @default 10
+   */
+  reuseGraceSeconds?: number;
+  /** Most concurrent sessions per subject; a new login revokes the oldest beyond it. `1` = one login at a time. @default unlimited */
+  maxSessionsPerSubject?: number;
+  /** Leeway for `exp`, `nbf` and `iat` checks, to absorb clock skew between servers. @default 5 */
+  clockTolerance?: Duration;
+  /**
+   * Called on every refresh (and reissue) to reload the claims for the new access token, e.g.
+   * fresh roles. Return `null` to refuse: the session is revoked and `session_revoked` thrown.
+   * @default reuse the claims given at login
+   */
+  resolveClaims?: (session: SessionRecord) => Claims | null | Promise<Claims | null>;
+  /** Audit hook; see {@link TokenEventListener}. */
+  onEvent?: TokenEventListener;
+  /** The clock. Inject one in tests to make tokens expire without waiting. @default () => new Date() */
+  now?: () => Date;
+  /** Randomness for tokens and ids. @default Web Crypto's getRandomValues */
+  randomBytes?: RandomBytes;
+}
+
+/** Options after defaults and validation. Internal. */
+export interface ResolvedOptions<Claims extends JsonObject> {
+  issuer: string;
+  audience: string;
+  store: RefreshTokenStore | null;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  sessionMaxAge: number;
+  refreshTokenMode: RefreshTokenMode;
+  rotateRefreshTokens: boolean;
+  reuseGraceSeconds: number;
+  maxSessionsPerSubject: number;
+  clockToleranceSeconds: number;
+  resolveClaims: ((session: SessionRecord) => Claims | null | Promise<Claims | null>) | null;
+  onEvent: TokenEventListener | null;
+  now: () => Date;
+  randomBytes: RandomBytes;
+}
+
+const STORE_METHODS = [
+  "createSession",
+  "findToken",
+  "spendToken",
+  "touchSession",
+  "findSession",
+  "revokeSession",
+  "revokeSubject",
+  "listSessions",
+  "purgeExpired",
+] as const;
+
+/** Applies defaults and validates every option except the keys (imported asynchronously). */
+export function resolveOptions<Claims extends JsonObject>(options: TokenManagerOptions<Claims>): ResolvedOptions<Claims> {
+  if (typeof options !== "object" || options === null) throw new InvalidConfigError("options", "expected an options object");
+  const refreshTokenMode = options.refreshTokenMode ?? "opaque";
+  if (refreshTokenMode !== "opaque" && refreshTokenMode !== "stateless") {
+    throw new InvalidConfigError("refreshTokenMode", `expected "opaque" or "stateless"; got ${JSON.stringify(refreshTokenMode)}`);
+  }
+  const resolved: ResolvedOptions<Claims> = {
+    issuer: nonEmptyString(options.issuer, "issuer"),
+    audience: nonEmptyString(options.audience, "audience"),
+    store: refreshTokenMode === "opaque" ? checkStore(options.store) : null,
+    accessTokenTtl: parseDuration(options.accessTokenTtl ?? "15m", "accessTokenTtl"),
+    refreshTokenTtl: parseDuration(options.refreshTokenTtl ?? "7d", "refreshTokenTtl"),
+    sessionMaxAge: parseDuration(options.sessionMaxAge ?? "30d", "sessionMaxAge"),
+    refreshTokenMode,
+    rotateRefreshTokens: booleanOption(options.rotateRefreshTokens, "rotateRefreshTokens", true),
+    reuseGraceSeconds: parseDuration(options.reuseGraceSeconds ?? 10, "reuseGraceSeconds", { allowZero: true }),
+    maxSessionsPerSubject: positiveIntegerOption(options.maxSessionsPerSubject, "maxSessionsPerSubject"),
+    clockToleranceSeconds: parseDuration(options.clockTolerance ?? 5, "clockTolerance", { allowZero: true }),
+    resolveClaims: functionOption(options.resolveClaims, "resolveClaims"),
+    onEvent: functionOption(options.onEvent, "onEvent"),
+    now: functionOption(options.now, "now") ?? (() => new Date()),
+    randomBytes: functionOption(options.randomBytes, "randomBytes") ?? secureRandomBytes,
+  };
+  if (resolved.refreshTokenTtl > resolved.sessionMaxAge) {
+    throw new InvalidConfigError("refreshTokenTtl", "must not exceed sessionMaxAge");
+  }
+  if (resolved.accessTokenTtl > resolved.sessionMaxAge) {
+    throw new InvalidConfigError("accessTokenTtl", "must not exceed sessionMaxAge");
+  }
+  if (refreshTokenMode === "stateless" && options.maxSessionsPerSubject !== undefined) {
+    throw new InvalidConfigError("maxSessionsPerSubject", "needs a store; stateless refresh tokens keep no sessions");
+  }
+  return resolved;
+}
+
+function checkStore(store: unknown): RefreshTokenStore {
+  if (typeof store !== "object" || store === null) {
+    throw new InvalidConfigError("store", 'a RefreshTokenStore is required (or set refreshTokenMode: "stateless")');
+  }
+  for (const method of STORE_METHODS) {
+    if (typeof (store as Record<string, unknown>)[method] !== "function") {
+      throw new InvalidConfigError("store", `not a RefreshTokenStore: method ${method}() is missing`);
+    }
+  }
+  return store as RefreshTokenStore;
+}
+
+function nonEmptyString(value: unknown, option: string): string {
+  if (typeof value !== "string" || value.length === 0) throw new InvalidConfigError(option, "expected a non-empty string");
+  return value;
+}
+
+function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new InvalidConfigError(option, "expected true or false");
+  return value;
+}
+
+function positiveIntegerOption(value: unknown, option: string): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidConfigError(option, "expected a whole number of at least 1");
+  }
+  return value;
+}
+
+function functionOption<T>(value: T | undefined, option: string): T | null {
+  if (value === undefined) return null;
+  if (typeof value !== "function") throw new InvalidConfigError(option, "expected a function");
+  return value;
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from "tsup";
+
+/** One entry per subpath export; keep in sync with `exports` in package.json. */
+const SUBPATHS = ["sql", "http", "client", "testing"] as const;
+
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    ...Object.fromEntries(SUBPATHS.map((subpath) => [`${subpath}/index`, `src/${subpath}/index.ts`])),
+  },
+  format: ["esm", "cjs"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "es2022",
+  splitting: true,
+  treeshake: true,
+});
