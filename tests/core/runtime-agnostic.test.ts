@@ -1,0 +1,20 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SOURCE = join(import.meta.dirname, "../../src");
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(directory, entry.name)) : entry.name.endsWith(".ts") ? [join(directory, entry.name)] : [],
+  );
+}
+
+describe("the library stays runtime-agnostic", () => {
+  it("no file under src/ imports a node: module or a database driver", () => {
+    const offenders = sourceFiles(SOURCE).filter((file) =>
+      /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:node:|pg["']|mysql2|better-sqlite3|bun:)/.test(readFileSync(file, "utf8")),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
