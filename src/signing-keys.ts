@@ -14,7 +14,7 @@ import {
   type JWK,
 } from "jose";
 import { InvalidConfigError } from "./errors.js";
-import { toBase64Url, utf8 } from "./lib/_bytes.js";
+import { fromBase64Url, toBase64Url, utf8 } from "./lib/_bytes.js";
 import { secureRandomBytes } from "./random.js";
 
 /** HMAC algorithms: one shared secret signs and verifies. */
@@ -165,26 +165,29 @@ export async function importSigningKeys(keys: readonly SigningKey[]): Promise<Im
 
 async function importHmacKey(key: HmacSigningKey, option: string): Promise<ImportedKey> {
   const secretOption = `${option}.secret`;
-  const jwk = await guard(secretOption, () => hmacJwk(key.secret));
-  const bytes = Math.floor(((jwk.k ?? "").length * 6) / 8);
+  const secret = await guard(secretOption, () => hmacSecretBytes(key.secret));
   const minimum = HMAC_MIN_BYTES[key.alg];
-  if (bytes < minimum) {
-    throw new InvalidConfigError(secretOption, `${key.alg} needs a secret of at least ${minimum} bytes (RFC 7518 §3.2); got ${bytes}`);
+  if (secret.length < minimum) {
+    throw new InvalidConfigError(secretOption, `${key.alg} needs a secret of at least ${minimum} bytes (RFC 7518 §3.2); got ${secret.length}`);
   }
-  const cryptoKey = await guard(secretOption, () => importJWK({ kty: "oct", k: jwk.k }, key.alg) as Promise<unknown> as Promise<CryptoKey>);
-  const kid = key.kid ?? (await calculateJwkThumbprint({ kty: "oct", k: jwk.k }));
+  // Imported once as a non-extractable CryptoKey: jose would otherwise re-import raw bytes on every call.
+  const cryptoKey = await guard(secretOption, () =>
+    crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: `SHA-${key.alg.slice(2)}` }, false, ["sign", "verify"]),
+  );
+  const kid = key.kid ?? (await calculateJwkThumbprint({ kty: "oct", k: toBase64Url(secret) }));
   return { alg: key.alg, kid, signKey: cryptoKey, verifyKey: cryptoKey, publicJwk: null };
 }
 
-async function hmacJwk(secret: HmacSigningKey["secret"]): Promise<JWK> {
-  if (typeof secret === "string") return { kty: "oct", k: toBase64Url(utf8(secret)) };
-  if (secret instanceof Uint8Array) return { kty: "oct", k: toBase64Url(secret) };
+async function hmacSecretBytes(secret: HmacSigningKey["secret"]): Promise<Uint8Array<ArrayBuffer>> {
+  if (typeof secret === "string") return utf8(secret) as Uint8Array<ArrayBuffer>;
+  if (secret instanceof Uint8Array) return new Uint8Array(secret);
   if (isCryptoKey(secret)) {
     if (secret.type !== "secret" || !secret.extractable) throw new TypeError("expected an extractable HMAC CryptoKey");
-    return exportJWK(secret);
+    return new Uint8Array(await crypto.subtle.exportKey("raw", secret));
   }
-  if (typeof secret === "object" && secret !== null && secret.kty === "oct" && typeof secret.k === "string") return secret;
-  throw new TypeError("expected bytes, a string, an oct JWK or an HMAC CryptoKey");
+  const decoded = typeof secret?.k === "string" && secret.kty === "oct" ? fromBase64Url(secret.k) : null;
+  if (!decoded) throw new TypeError("expected bytes, a string, an oct JWK or an HMAC CryptoKey");
+  return new Uint8Array(decoded);
 }
 
 async function importAsymmetricKey(key: AsymmetricSigningKey, option: string): Promise<ImportedKey> {

@@ -9,10 +9,10 @@ import { appClaimsOf, checkAppClaims, signAccessToken, verifyAccessTokenJwt, typ
 import { InvalidArgumentError, SessionRevokedError, UnsupportedOperationError } from "./errors.js";
 import type { TokenEvent } from "./events.js";
 import { toBase64Url } from "./lib/_bytes.js";
-import type { JwtContext } from "./lib/_jwt.js";
+import { createJwtContext, type JwtContext } from "./lib/_jwt.js";
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from "./options.js";
 import { OpaqueSessions } from "./opaque-sessions.js";
-import { checkSigningKeys, importSigningKeys, type ImportedKey } from "./signing-keys.js";
+import { checkSigningKeys, importSigningKeys } from "./signing-keys.js";
 import { signStatelessRefreshToken, verifyStatelessRefreshToken } from "./stateless-refresh-tokens.js";
 import type { JsonObject, SessionRecord } from "./store.js";
 
@@ -93,7 +93,7 @@ export interface JsonWebKeySet {
  */
 export class TokenManager<Claims extends JsonObject = JsonObject> {
   readonly #options: ResolvedOptions<Claims>;
-  readonly #keys: Promise<readonly ImportedKey[]>;
+  readonly #context: Promise<JwtContext>;
   readonly #sessions: OpaqueSessions<Claims> | null;
 
   /**
@@ -104,10 +104,12 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
   constructor(options: TokenManagerOptions<Claims>) {
     this.#options = resolveOptions(options);
     checkSigningKeys(options.signingKeys);
-    this.#keys = importSigningKeys(options.signingKeys);
+    const { issuer, audience, clockToleranceSeconds, now, store } = this.#options;
+    this.#context = importSigningKeys(options.signingKeys).then((keys) =>
+      createJwtContext({ issuer, audience, clockToleranceSeconds, now, keys }),
+    );
     // Import failures are reported by ready() and every call; keep them from being "unhandled" meanwhile.
-    this.#keys.catch(() => undefined);
-    const { store } = this.#options;
+    this.#context.catch(() => undefined);
     this.#sessions = store ? new OpaqueSessions(this.#options, store, (event) => this.#emit(event)) : null;
   }
 
@@ -117,7 +119,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
    * @throws {InvalidConfigError} `invalid_config` naming the key that cannot be imported
    */
   async ready(): Promise<void> {
-    await this.#keys;
+    await this.#context;
   }
 
   /**
@@ -134,7 +136,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
     if (typeof subject !== "string" || subject.length === 0) throw new InvalidArgumentError("subject", "expected a non-empty string");
     const claims = checkAppClaims(input.claims, "claims");
     const metadata = checkAppClaims(input.metadata, "metadata");
-    const context = await this.#context();
+    const context = await this.#context;
     const sessionId = toBase64Url(this.#options.randomBytes(16));
     const access = await this.#signAccessToken(context, subject, sessionId, claims);
     const refresh = this.#sessions
@@ -155,7 +157,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
    * @throws {SessionRevokedError} `session_revoked` with `checkSession` when the session has ended
    */
   async verifyAccessToken(token: unknown, options?: VerifyOptions): Promise<VerifiedAccessToken<Claims>> {
-    const claims = await verifyAccessTokenJwt<Claims>(await this.#context(), token);
+    const claims = await verifyAccessTokenJwt<Claims>(await this.#context, token);
     if (options?.checkSession) await this.#requireSessions("checkSession").requireActiveSession(claims.sid, claims.sub);
     return claims;
   }
@@ -173,7 +175,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
    * @throws {StoreError} `store_error` if the store fails
    */
   async refresh(refreshToken: unknown): Promise<TokenPair> {
-    const context = await this.#context();
+    const context = await this.#context;
     if (this.#sessions) {
       const refreshed = await this.#sessions.refresh(refreshToken);
       const access = await this.#signAccessToken(context, refreshed.session.subject, refreshed.session.id, refreshed.claims);
@@ -210,7 +212,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
    * @throws {SessionRevokedError} `session_revoked` when the session has ended
    */
   async reissueAccessToken(accessToken: unknown): Promise<AccessTokenGrant> {
-    const context = await this.#context();
+    const context = await this.#context;
     const verified = await verifyAccessTokenJwt<Claims>(context, accessToken);
     const claims = this.#sessions
       ? await this.#sessions.claimsFor(await this.#sessions.requireActiveSession(verified.sid, verified.sub))
@@ -279,13 +281,8 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
    * @returns a JWK Set
    */
   async jwks(): Promise<JsonWebKeySet> {
-    const keys = await this.#keys;
+    const { keys } = await this.#context;
     return { keys: keys.flatMap((key) => (key.publicJwk ? [{ ...key.publicJwk }] : [])) };
-  }
-
-  async #context(): Promise<JwtContext> {
-    const { issuer, audience, clockToleranceSeconds, now } = this.#options;
-    return { issuer, audience, clockToleranceSeconds, now, keys: await this.#keys };
   }
 
   async #signAccessToken(context: JwtContext, subject: string, sessionId: string, claims: JsonObject): Promise<AccessTokenGrant> {

@@ -16,8 +16,15 @@ export interface JwtContext {
   issuer: string;
   audience: string;
   keys: readonly ImportedKey[];
+  /** The algorithms of `keys`, the only ones verification accepts (RFC 8725 §3.1). */
+  algorithms: readonly string[];
   clockToleranceSeconds: number;
   now: () => Date;
+}
+
+/** Builds the context once the keys are imported; the manager keeps it for every call. */
+export function createJwtContext(settings: Omit<JwtContext, "algorithms">): JwtContext {
+  return { ...settings, algorithms: [...new Set(settings.keys.map((key) => key.alg))] };
 }
 
 /** How a verification failed: the manager turns this into the right typed error. */
@@ -75,7 +82,7 @@ export async function verifyJwt(
   const keys = context.keys;
   try {
     const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => selectKey(keys, header), {
-      algorithms: [...new Set(keys.map((key) => key.alg))],
+      algorithms: [...context.algorithms],
       typ,
       issuer: context.issuer,
       audience: context.audience,

@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { generateSigningKey, TokenManager, type SigningAlgorithm, type SigningKey } from "tokenwise";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AUDIENCE, decodeJwt, errorCodeOf, ISSUER, TestClock } from "./fixtures.js";
 
 function statelessManager(signingKeys: SigningKey[], clock = new TestClock()): TokenManager {
@@ -44,7 +44,25 @@ describe("key material is accepted in every documented form", () => {
     await roundTrip(statelessManager([{ alg: "HS256", secret: bytes }]));
     await roundTrip(statelessManager([{ alg: "HS256", secret: "a passphrase that is long enough!!" }]));
     await roundTrip(statelessManager([{ alg: "HS256", secret: { kty: "oct", k: Buffer.from(bytes).toString("base64url") } }]));
+    const cryptoKey = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, true, ["sign", "verify"]);
+    await roundTrip(statelessManager([{ alg: "HS256", secret: cryptoKey }]));
   });
+});
+
+describe("keys are imported once, never per token", () => {
+  for (const alg of ["HS256", "ES256", "EdDSA"] as const) {
+    it(`${alg}: signing and verifying import no key`, async () => {
+      const manager = statelessManager([await generateSigningKey(alg)]);
+      await manager.ready();
+      const importKey = vi.spyOn(crypto.subtle, "importKey");
+      try {
+        for (let i = 0; i < 5; i++) await roundTrip(manager);
+        expect(importKey).not.toHaveBeenCalled();
+      } finally {
+        importKey.mockRestore();
+      }
+    });
+  }
 });
 
 describe("kid", () => {
