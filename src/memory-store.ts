@@ -88,17 +88,14 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
 
   /** {@inheritDoc RefreshTokenStore.revokeSession} */
   async revokeSession(sessionId: string, at: Date): Promise<boolean> {
-    const stored = this.#sessions.get(sessionId);
-    if (!stored || stored.record.revokedAt !== null) return false;
-    stored.record.revokedAt = at;
-    return true;
+    return this.#revoke(sessionId, at);
   }
 
   /** {@inheritDoc RefreshTokenStore.revokeSubject} */
   async revokeSubject(subject: string, at: Date): Promise<number> {
     let revoked = 0;
     for (const sessionId of this.#sessionIdsBySubject.get(subject) ?? []) {
-      if (await this.revokeSession(sessionId, at)) revoked++;
+      if (this.#revoke(sessionId, at)) revoked++;
     }
     return revoked;
   }
@@ -134,6 +131,13 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
       }
     }
     return deleted;
+  }
+
+  #revoke(sessionId: string, at: Date): boolean {
+    const stored = this.#sessions.get(sessionId);
+    if (!stored || stored.record.revokedAt !== null) return false;
+    stored.record.revokedAt = at;
+    return true;
   }
 
   #deleteSession(sessionId: string, stored: StoredSession): number {
