@@ -1,0 +1,69 @@
+/**
+ * Wrapper for a `mysql2/promise` `Pool` (MySQL 8, MariaDB 10.6+).
+ *
+ * @module
+ */
+import type { SqlClient, SqlExecutor, SqlResult } from "../client.js";
+
+/** What `mysql2/promise` `execute` resolves to: rows for reads, a result header for writes. */
+type Mysql2Result = [unknown, unknown];
+
+/** The part of a `mysql2/promise` connection the store uses. */
+export interface Mysql2Queryable {
+  execute(sql: string, values?: unknown[]): Promise<Mysql2Result>;
+}
+
+/** The part of a `mysql2/promise` `Pool` the store uses. */
+export interface Mysql2PoolLike extends Mysql2Queryable {
+  getConnection(): Promise<
+    Mysql2Queryable & { beginTransaction(): Promise<void>; commit(): Promise<void>; rollback(): Promise<void>; release(): void; destroy(): void }
+  >;
+}
+
+function executor(target: Mysql2Queryable): SqlExecutor {
+  return {
+    async query(sql: string, params: readonly unknown[]): Promise<SqlResult> {
+      const [result] = await target.execute(sql, [...params]);
+      if (Array.isArray(result)) return { rows: result as Record<string, unknown>[], affectedRows: result.length };
+      return { rows: [], affectedRows: Number((result as { affectedRows?: unknown }).affectedRows ?? 0) };
+    },
+  };
+}
+
+/**
+ * Wraps a `mysql2/promise` `Pool` as a {@link SqlClient} of dialect `mysql`. Statements run as
+ * server-side prepared statements (`execute`); transactions use one pooled connection.
+ *
+ * @param pool - a pool from `mysql2/promise`'s `createPool`
+ * @returns a client for `SqlRefreshTokenStore`
+ *
+ * @example
+ * ```ts
+ * import mysql from "mysql2/promise";
+ * import { SqlRefreshTokenStore, wrapMysql2Pool } from "tokenwise/sql";
+ *
+ * const store = new SqlRefreshTokenStore({ client: wrapMysql2Pool(mysql.createPool(process.env.DATABASE_URL)) });
+ * ```
+ */
+export function wrapMysql2Pool(pool: Mysql2PoolLike): SqlClient {
+  return {
+    dialect: "mysql",
+    ...executor(pool),
+    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const connection = await pool.getConnection();
+      let broken = false;
+      try {
+        await connection.beginTransaction();
+        const result = await work(executor(connection));
+        await connection.commit();
+        return result;
+      } catch (error) {
+        await connection.rollback().catch(() => (broken = true));
+        throw error;
+      } finally {
+        if (broken) connection.destroy();
+        else connection.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * `SqlRefreshTokenStore`: the {@link RefreshTokenStore} for PostgreSQL, MySQL/MariaDB and SQLite.
+ *
+ * @module
+ */
+import { isTokenwiseError, StoreError } from "../errors.js";
+import type {
+  JsonObject,
+  RefreshTokenLookup,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  SessionRecord,
+  SpendTokenRequest,
+} from "../store.js";
+import type { SqlClient, SqlExecutor } from "./client.js";
+import { SCHEMA_VERSION, schemaStatements, tableNames } from "./schema.js";
+import { buildStatements, type Statements } from "./statements.js";
+
+/** Options of {@link SqlRefreshTokenStore}. */
+export interface SqlRefreshTokenStoreOptions {
+  /** The database, through a driver wrapper such as `wrapPgPool(pool)`. Its `dialect` selects the SQL. */
+  client: SqlClient;
+  /** Prefix of the three table names: lowercase letters, digits, `_`. @default "tokenwise_" */
+  tablePrefix?: string;
+}
+
+/**
+ * Keeps sessions and refresh-token hashes in SQL. One implementation for PostgreSQL, MySQL 8 /
+ * MariaDB 10.6+ and SQLite; it depends on no driver and talks to a {@link SqlClient}.
+ *
+ * Rotation is one atomic compare-and-set enforced by the database, never a read-then-write in
+ * application code: on PostgreSQL a single statement (a conditional `UPDATE … RETURNING`
+ * feeding the successor's `INSERT`), elsewhere a conditional `UPDATE` checked by its
+ * affected-row count and the `INSERT` in one transaction. Every query is parameterised; the
+ * table prefix is validated. Run {@link migrate} once before use.
+ *
+ * @example
+ * ```ts
+ * import pg from "pg";
+ * import { TokenManager } from "tokenwise";
+ * import { SqlRefreshTokenStore, wrapPgPool } from "tokenwise/sql";
+ *
+ * const store = new SqlRefreshTokenStore({ client: wrapPgPool(new pg.Pool()) });
+ * await store.migrate();
+ * const tokens = new TokenManager({ issuer, audience, signingKeys, store });
+ * ```
+ */
+export class SqlRefreshTokenStore implements RefreshTokenStore {
+  readonly #client: SqlClient;
+  readonly #sql: Statements;
+  readonly #schema: string[];
+
+  /**
+   * @param options - the client and an optional table prefix
+   * @throws {InvalidConfigError} `invalid_config` for a malformed `tablePrefix`
+   */
+  constructor(options: SqlRefreshTokenStoreOptions) {
+    const prefix = options.tablePrefix ?? "tokenwise_";
+    this.#client = options.client;
+    this.#sql = buildStatements(options.client.dialect, tableNames(prefix));
+    this.#schema = schemaStatements(options.client.dialect, prefix);
+  }
+
+  /**
+   * Creates the tables and indexes if they do not exist and records the schema version.
+   * Idempotent; safe to run at every start-up.
+   *
+   * @throws {StoreError} `store_error` if the database is unreachable or holds a newer schema version
+   */
+  async migrate(): Promise<void> {
+    await this.#run("migrate", () =>
+      this.#client.transaction(async (tx) => {
+        if (this.#sql.migrationLock) await tx.query(this.#sql.migrationLock, []);
+        for (const statement of this.#schema) await tx.query(statement, []);
+        const found = Number((await tx.query(this.#sql.readVersion, [])).rows[0]?.version ?? 0);
+        if (found > SCHEMA_VERSION) {
+          throw new StoreError(`the database schema is version ${found}; this release of tokenwise knows up to ${SCHEMA_VERSION}`);
+        }
+        if (found < SCHEMA_VERSION) await tx.query(this.#sql.writeVersion, [SCHEMA_VERSION]);
+      }),
+    );
+  }
+
+  /** {@inheritDoc RefreshTokenStore.createSession} */
+  async createSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
+    const sessionParams = [
+      session.id,
+      session.subject,
+      JSON.stringify(session.claims),
+      JSON.stringify(session.metadata),
+      session.createdAt.getTime(),
+      session.lastUsedAt.getTime(),
+      session.expiresAt.getTime(),
+      millis(session.revokedAt),
+    ];
+    await this.#run("createSession", async () => {
+      if (this.#sql.createSession) {
+        const tokenParams = [token.hash, token.issuedAt.getTime(), token.expiresAt.getTime()];
+        await this.#client.query(this.#sql.createSession, [...sessionParams, ...tokenParams]);
+        return;
+      }
+      await this.#client.transaction(async (tx) => {
+        await tx.query(this.#sql.insertSession, sessionParams);
+        await insertToken(tx, this.#sql, token);
+      });
+    });
+  }
+
+  /** {@inheritDoc RefreshTokenStore.findToken} */
+  async findToken(hash: string): Promise<RefreshTokenLookup | null> {
+    const { rows } = await this.#run("findToken", () => this.#client.query(this.#sql.findToken, [hash]));
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      token: {
+        hash: String(row.hash),
+        sessionId: String(row.session_id),
+        issuedAt: date(row.issued_at),
+        expiresAt: date(row.token_expires_at),
+        spentAt: nullableDate(row.spent_at),
+        successorHash: nullableString(row.successor_hash),
+        sealedSuccessor: nullableString(row.sealed_successor),
+      },
+      session: sessionOf(row),
+    };
+  }
+
+  /** {@inheritDoc RefreshTokenStore.spendToken} */
+  async spendToken(request: SpendTokenRequest): Promise<boolean> {
+    const at = request.at.getTime();
+    const { successor } = request;
+    return this.#run("spendToken", async () => {
+      if (this.#sql.spendAndInsert) {
+        const params = [at, successor.hash, request.sealedSuccessor, request.hash, at, at, at];
+        const result = await this.#client.query(this.#sql.spendAndInsert, [...params, successor.hash, successor.issuedAt.getTime(), successor.expiresAt.getTime()]);
+        return result.affectedRows === 1;
+      }
+      return this.#client.transaction(async (tx) => {
+        const params = this.#sql.touchAfterSpend
+          ? [at, successor.hash, request.sealedSuccessor, request.hash, at, at]
+          : [at, successor.hash, request.sealedSuccessor, at, request.hash, at, at];
+        const spent = await tx.query(this.#sql.spend, params);
+        if (spent.affectedRows < 1) return false;
+        await insertToken(tx, this.#sql, successor);
+        if (this.#sql.touchAfterSpend) await tx.query(this.#sql.touchAfterSpend, [at, successor.sessionId]);
+        return true;
+      });
+    });
+  }
+
+  /** {@inheritDoc RefreshTokenStore.touchSession} */
+  async touchSession(sessionId: string, at: Date): Promise<void> {
+    await this.#run("touchSession", () => this.#client.query(this.#sql.touchSession, [at.getTime(), sessionId]));
+  }
+
+  /** {@inheritDoc RefreshTokenStore.findSession} */
+  async findSession(sessionId: string): Promise<SessionRecord | null> {
+    const { rows } = await this.#run("findSession", () => this.#client.query(this.#sql.findSession, [sessionId]));
+    return rows[0] ? sessionOf(rows[0]) : null;
+  }
+
+  /** {@inheritDoc RefreshTokenStore.revokeSession} */
+  async revokeSession(sessionId: string, at: Date): Promise<boolean> {
+    const result = await this.#run("revokeSession", () => this.#client.query(this.#sql.revokeSession, [at.getTime(), sessionId]));
+    return result.affectedRows > 0;
+  }
+
+  /** {@inheritDoc RefreshTokenStore.revokeSubject} */
+  async revokeSubject(subject: string, at: Date): Promise<number> {
+    const result = await this.#run("revokeSubject", () => this.#client.query(this.#sql.revokeSubject, [at.getTime(), subject]));
+    return result.affectedRows;
+  }
+
+  /** {@inheritDoc RefreshTokenStore.listSessions} */
+  async listSessions(subject: string, at: Date): Promise<SessionRecord[]> {
+    const { rows } = await this.#run("listSessions", () => this.#client.query(this.#sql.listSessions, [subject, at.getTime()]));
+    return rows.map(sessionOf);
+  }
+
+  /** {@inheritDoc RefreshTokenStore.purgeExpired} */
+  async purgeExpired(at: Date): Promise<number> {
+    const now = at.getTime();
+    return this.#run("purgeExpired", () =>
+      this.#client.transaction(async (tx) => {
+        const tokensOfEnded = await tx.query(this.#sql.purgeTokensOfEndedSessions, [now]);
+        const sessions = await tx.query(this.#sql.purgeEndedSessions, [now]);
+        const expiredTokens = await tx.query(this.#sql.purgeExpiredTokens, [now]);
+        return tokensOfEnded.affectedRows + sessions.affectedRows + expiredTokens.affectedRows;
+      }),
+    );
+  }
+
+  /** Runs a database call, reporting any failure as `store_error` with the driver's error as cause. */
+  async #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isTokenwiseError(error)) throw error;
+      throw new StoreError(`SqlRefreshTokenStore.${operation}() failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+async function insertToken(executor: SqlExecutor, statements: Statements, token: RefreshTokenRecord): Promise<void> {
+  await executor.query(statements.insertToken, [
+    token.hash,
+    token.sessionId,
+    token.issuedAt.getTime(),
+    token.expiresAt.getTime(),
+    millis(token.spentAt),
+    token.successorHash,
+    token.sealedSuccessor,
+  ]);
+}
+
+function sessionOf(row: Record<string, unknown>): SessionRecord {
+  return {
+    id: String(row.id),
+    subject: String(row.subject),
+    claims: JSON.parse(String(row.claims)) as JsonObject,
+    metadata: JSON.parse(String(row.metadata)) as JsonObject,
+    createdAt: date(row.created_at),
+    lastUsedAt: date(row.last_used_at),
+    expiresAt: date(row.expires_at),
+    revokedAt: nullableDate(row.revoked_at),
+  };
+}
+
+function millis(value: Date | null): number | null {
+  return value === null ? null : value.getTime();
+}
+
+/** BIGINT columns come back as numbers, strings (pg) or bigints (some SQLite drivers). */
+function date(value: unknown): Date {
+  return new Date(Number(value));
+}
+
+function nullableDate(value: unknown): Date | null {
+  return value === null || value === undefined ? null : date(value);
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
