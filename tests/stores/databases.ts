@@ -27,6 +27,8 @@ export function uniquePrefix(): string {
 export interface TestDatabase {
   name: string;
   client: SqlClient;
+  /** The database file, for SQLite databases that other processes open too. */
+  path?: string;
   /** Drops every table this run created and closes connections. */
   close(): Promise<void>;
 }
@@ -92,9 +94,11 @@ export const openMariadb: DatabaseOpener = async () => {
 
 export const openSqliteFile: DatabaseOpener = async () => {
   const directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-"));
-  const database = new Database(join(directory, "auth.db"));
+  const path = join(directory, "auth.db");
+  const database = new Database(path);
   return {
     name: "SQLite file (better-sqlite3)",
+    path,
     client: wrapSqliteDatabase(database),
     async close() {
       database.close();

@@ -1,0 +1,54 @@
+/**
+ * A separate OS process that refreshes tokens against a shared SQL database, for the
+ * multi-process tests. Configured by environment variables; prints "ready", waits for "go" on
+ * stdin (race mode), then reports on stdout as JSON lines.
+ *
+ * Modes:
+ * - race: REFRESHES concurrent refreshes of TOKEN; prints one JSON array of outcomes.
+ * - chain: refreshes TOKEN, then its successor, and so on, printing each new token, until killed.
+ */
+import { createInterface } from "node:readline";
+import Database from "better-sqlite3";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import { TokenManager } from "tokenwise";
+import { SqlRefreshTokenStore, wrapMysql2Pool, wrapPgPool, wrapSqliteDatabase, type SqlClient } from "tokenwise/sql";
+import { MYSQL_CONFIG, PG_CONFIG } from "./databases.js";
+
+const env = process.env as Record<string, string>;
+
+function openClient(): SqlClient {
+  if (env.DIALECT === "postgres") return wrapPgPool(new pg.Pool({ ...PG_CONFIG, max: 10, application_name: "tokenwise-worker" }));
+  if (env.DIALECT === "mysql") return wrapMysql2Pool(mysql.createPool({ ...MYSQL_CONFIG, connectionLimit: 10 }));
+  return wrapSqliteDatabase(new Database(env.SQLITE_PATH as string), { busyTimeoutMs: 20_000 });
+}
+
+const tokens = new TokenManager({
+  issuer: "https://multi-process.test",
+  audience: "api",
+  signingKeys: [{ alg: "HS256", secret: Buffer.from(env.SECRET as string, "base64url") }],
+  store: new SqlRefreshTokenStore({ client: openClient(), tablePrefix: env.TABLE_PREFIX }),
+  reuseGraceSeconds: Number(env.GRACE),
+});
+
+async function race(): Promise<void> {
+  const lines = createInterface({ input: process.stdin });
+  console.log("ready");
+  for await (const line of lines) if (line === "go") break;
+  const outcomes = await Promise.allSettled(Array.from({ length: Number(env.REFRESHES) }, () => tokens.refresh(env.TOKEN)));
+  const report = outcomes.map((outcome) =>
+    outcome.status === "fulfilled" ? { token: outcome.value.refreshToken } : { code: (outcome.reason as { code?: string }).code ?? String(outcome.reason) },
+  );
+  console.log(JSON.stringify(report));
+  process.exit(0);
+}
+
+async function chain(): Promise<void> {
+  let token = env.TOKEN as string;
+  for (;;) {
+    token = (await tokens.refresh(token)).refreshToken;
+    console.log(JSON.stringify({ token }));
+  }
+}
+
+await (env.MODE === "chain" ? chain() : race());
