@@ -14,7 +14,7 @@
  * @module
  */
 export type { SqlClient, SqlDialect, SqlExecutor, SqlResult } from "./client.js";
-export { wrapMysql2Pool, type Mysql2PoolLike, type Mysql2Queryable } from "./drivers/mysql2.js";
+export { wrapMysql2Pool, type Mysql2PoolLike, type Mysql2Queryable, type Mysql2Value } from "./drivers/mysql2.js";
 export { wrapPgPool, type PgPoolLike, type PgQueryable } from "./drivers/pg.js";
 export { wrapPglite, type PgliteLike, type PgliteQueryable } from "./drivers/pglite.js";
 export {

@@ -8,9 +8,12 @@ import type { SqlClient, SqlExecutor, SqlResult } from "../client.js";
 /** What `mysql2/promise` `execute` resolves to: rows for reads, a result header for writes. */
 type Mysql2Result = [unknown, unknown];
 
+/** The values the store binds: strings, numbers (timestamps) and `null`. */
+export type Mysql2Value = string | number | null;
+
 /** The part of a `mysql2/promise` connection the store uses. */
 export interface Mysql2Queryable {
-  execute(sql: string, values?: unknown[]): Promise<Mysql2Result>;
+  execute(sql: string, values?: Mysql2Value[]): Promise<Mysql2Result>;
 }
 
 /** The part of a `mysql2/promise` `Pool` the store uses. */
@@ -23,7 +26,7 @@ export interface Mysql2PoolLike extends Mysql2Queryable {
 function executor(target: Mysql2Queryable): SqlExecutor {
   return {
     async query(sql: string, params: readonly unknown[]): Promise<SqlResult> {
-      const [result] = await target.execute(sql, [...params]);
+      const [result] = await target.execute(sql, params as Mysql2Value[]);
       if (Array.isArray(result)) return { rows: result as Record<string, unknown>[], affectedRows: result.length };
       return { rows: [], affectedRows: Number((result as { affectedRows?: unknown }).affectedRows ?? 0) };
     },
