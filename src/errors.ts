@@ -14,6 +14,9 @@ export type TokenwiseErrorCode =
   | "refresh_token_expired"
   | "refresh_token_reused"
   | "session_revoked"
+  | "missing_token"
+  | "insufficient_scope"
+  | "invalid_request"
   | "invalid_argument"
   | "invalid_config"
   | "unsupported_operation"
@@ -141,6 +144,45 @@ export class SessionRevokedError extends TokenwiseError {
   }
 }
 
+/**
+ * A request carried no access token at all. Status 401; per RFC 6750 §3.1 the challenge then
+ * names no error code.
+ */
+export class MissingTokenError extends TokenwiseError {
+  declare readonly code: "missing_token";
+
+  /** @param message - what was missing */
+  constructor(message = "No access token was presented") {
+    super("missing_token", 401, message);
+  }
+}
+
+/** A valid access token lacks the scope or permission the route requires (RFC 6750 §3.1). Status 403. */
+export class InsufficientScopeError extends TokenwiseError {
+  declare readonly code: "insufficient_scope";
+  /** The scopes the route requires, for the `scope` attribute of the challenge. */
+  readonly requiredScopes: readonly string[];
+
+  /** @param requiredScopes - what the route requires @param message - detail */
+  constructor(requiredScopes: readonly string[] = [], message = "The access token lacks the required scope") {
+    super("insufficient_scope", 403, message);
+    this.requiredScopes = requiredScopes;
+  }
+}
+
+/**
+ * An HTTP request is malformed: a broken `Authorization` header, an unreadable or oversized body,
+ * a missing refresh token (RFC 6749 §5.2, RFC 6750 §3.1 `invalid_request`). Status 400.
+ */
+export class InvalidRequestError extends TokenwiseError {
+  declare readonly code: "invalid_request";
+
+  /** @param message - what is malformed @param options - `cause` */
+  constructor(message: string, options?: TokenwiseErrorOptions) {
+    super("invalid_request", 400, message, options);
+  }
+}
+
 /** A method was called with an argument it cannot use (an empty subject, a reserved claim). Status 400. */
 export class InvalidArgumentError extends TokenwiseError {
   declare readonly code: "invalid_argument";
@@ -217,6 +259,9 @@ const ERROR_CODES: ReadonlySet<string> = new Set<TokenwiseErrorCode>([
   "refresh_token_expired",
   "refresh_token_reused",
   "session_revoked",
+  "missing_token",
+  "insufficient_scope",
+  "invalid_request",
   "invalid_argument",
   "invalid_config",
   "unsupported_operation",

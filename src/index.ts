@@ -19,11 +19,14 @@
 export { ACCESS_TOKEN_TYPE, RESERVED_CLAIMS, type AccessTokenClaims, type VerifiedAccessToken } from "./access-tokens.js";
 export { parseDuration, type Duration } from "./duration.js";
 export {
+  InsufficientScopeError,
   InvalidArgumentError,
   InvalidConfigError,
   InvalidRefreshTokenError,
+  InvalidRequestError,
   InvalidTokenError,
   isTokenwiseError,
+  MissingTokenError,
   RefreshTokenExpiredError,
   RefreshTokenReusedError,
   SessionRevokedError,

@@ -1,2 +1,27 @@
-/** Placeholder until this subpath is implemented. */
-export {};
+/**
+ * `tokenwise/http`: the glue between tokenwise and HTTP, on Web-standard `Request`,
+ * `Response` and `Headers` — Node 18+, Deno, Bun and edge runtimes alike.
+ *
+ * @example
+ * ```ts
+ * import { requireAuth, readRefreshToken, tokenResponse, tokenErrorResponse } from "tokenwise/http";
+ *
+ * const auth = await requireAuth(request, tokens);
+ * if (!auth.ok) return auth.response;
+ * ```
+ *
+ * @module
+ */
+export { parseBearerToken, type AuthorizationSource } from "./bearer.js";
+export { readCookie, serializeClearedRefreshCookie, serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
+export { readRefreshToken, type ReadRefreshTokenOptions, type RefreshTokenSource } from "./read-refresh-token.js";
+export { requireAuth, type AuthResult, type RequireAuthOptions } from "./require-auth.js";
+export {
+  bearerErrorResponse,
+  noStoreJson,
+  tokenErrorResponse,
+  tokenResponse,
+  type BearerErrorOptions,
+  type TokenErrorOptions,
+  type TokenResponseOptions,
+} from "./responses.js";

@@ -1,0 +1,113 @@
+/**
+ * The refresh-token cookie: `HttpOnly; Secure; SameSite=Strict`, scoped to the refresh path, so
+ * scripts never see the token and browsers send it only where it is needed.
+ *
+ * @module
+ */
+import { InvalidConfigError } from "../errors.js";
+
+/** Options of the refresh cookie. */
+export interface RefreshCookieOptions {
+  /** The path of your refresh endpoint: the browser sends the cookie nowhere else. Required. */
+  path: string;
+  /** Cookie name. A `__Host-` name requires `path: "/"` and no `domain`. @default "__Secure-refresh_token" */
+  name?: string;
+  /** `SameSite` attribute. `"None"` lets cross-site requests carry the token: avoid. @default "Strict" */
+  sameSite?: "Strict" | "Lax" | "None";
+  /** Send only over HTTPS. Turning it off is for plain-HTTP local development only. @default true */
+  secure?: boolean;
+  /** `Domain` attribute. @default none: the cookie stays on the exact host */
+  domain?: string;
+}
+
+const TOKEN_CHARS = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+const VALUE_CHARS = /^[A-Za-z0-9\-._~+/=]*$/;
+
+/** Checks the options and fills the defaults. */
+function resolve(options: RefreshCookieOptions): Required<Omit<RefreshCookieOptions, "domain">> & { domain?: string } {
+  const name = options.name ?? "__Secure-refresh_token";
+  const secure = options.secure ?? true;
+  const sameSite = options.sameSite ?? "Strict";
+  if (!TOKEN_CHARS.test(name)) throw new InvalidConfigError("cookie.name", "must be an RFC 6265 token");
+  if (typeof options.path !== "string" || !options.path.startsWith("/") || /[;\s]/.test(options.path)) {
+    throw new InvalidConfigError("cookie.path", 'must be the refresh endpoint\'s path, starting with "/"');
+  }
+  if (options.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(options.domain)) throw new InvalidConfigError("cookie.domain", "is not a host name");
+  if ((name.startsWith("__Secure-") || name.startsWith("__Host-") || sameSite === "None") && !secure) {
+    throw new InvalidConfigError("cookie.secure", `${name.startsWith("__") ? "a prefixed cookie name" : 'SameSite "None"'} requires secure: true`);
+  }
+  if (name.startsWith("__Host-") && (options.path !== "/" || options.domain !== undefined)) {
+    throw new InvalidConfigError("cookie.name", '__Host- cookies need path "/" and no domain');
+  }
+  return { name, secure, sameSite, path: options.path, ...(options.domain ? { domain: options.domain } : {}) };
+}
+
+function attributes(options: ReturnType<typeof resolve>): string {
+  return `; Path=${options.path}${options.domain ? `; Domain=${options.domain}` : ""}; HttpOnly${options.secure ? "; Secure" : ""}; SameSite=${options.sameSite}`;
+}
+
+/**
+ * A `Set-Cookie` value that stores the refresh token until it expires.
+ *
+ * @param refreshToken - the refresh token
+ * @param expiresAt - when it expires: becomes `Max-Age` (and `Expires`)
+ * @param options - path (required), name, SameSite, Secure, Domain
+ * @param now - the current time, for `Max-Age` @default new Date()
+ * @returns the header value
+ * @throws {InvalidConfigError} `invalid_config` for unsafe or malformed options
+ *
+ * @example
+ * ```ts
+ * import { serializeRefreshCookie } from "tokenwise/http";
+ *
+ * headers.append("Set-Cookie", serializeRefreshCookie(pair.refreshToken, pair.refreshTokenExpiresAt, { path: "/auth/refresh" }));
+ * ```
+ */
+export function serializeRefreshCookie(refreshToken: string, expiresAt: Date, options: RefreshCookieOptions, now: Date = new Date()): string {
+  const resolved = resolve(options);
+  if (!VALUE_CHARS.test(refreshToken)) throw new InvalidConfigError("refreshToken", "contains characters a cookie cannot carry");
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
+  return `${resolved.name}=${refreshToken}; Max-Age=${maxAge}; Expires=${expiresAt.toUTCString()}${attributes(resolved)}`;
+}
+
+/**
+ * A `Set-Cookie` value that deletes the refresh cookie (on logout). Use the same options as when setting it.
+ *
+ * @param options - the options the cookie was set with
+ * @returns the header value
+ *
+ * @example
+ * ```ts
+ * import { serializeClearedRefreshCookie } from "tokenwise/http";
+ *
+ * headers.append("Set-Cookie", serializeClearedRefreshCookie({ path: "/auth/refresh" }));
+ * ```
+ */
+export function serializeClearedRefreshCookie(options: RefreshCookieOptions): string {
+  const resolved = resolve(options);
+  return `${resolved.name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${attributes(resolved)}`;
+}
+
+/**
+ * Reads one cookie of a request.
+ *
+ * @param request - the request, or its headers
+ * @param name - the cookie name
+ * @returns the value, or `null` when absent
+ *
+ * @example
+ * ```ts
+ * import { readCookie } from "tokenwise/http";
+ *
+ * const token = readCookie(request, "__Secure-refresh_token");
+ * ```
+ */
+export function readCookie(request: Request | Headers, name: string): string | null {
+  const header = ("headers" in request ? request.headers : request).get("cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const separator = part.indexOf("=");
+    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+  }
+  return null;
+}

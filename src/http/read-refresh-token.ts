@@ -1,0 +1,116 @@
+/**
+ * Finding the refresh token in a request: JSON body, form body, `Authorization` header or cookie.
+ *
+ * @module
+ */
+import { InvalidRequestError, isTokenwiseError } from "../errors.js";
+import { parseBearerToken } from "./bearer.js";
+import { readCookie } from "./cookies.js";
+
+/** Where a refresh token may be. */
+export type RefreshTokenSource = "body" | "cookie" | "authorization";
+
+/** Options of {@link readRefreshToken}. */
+export interface ReadRefreshTokenOptions {
+  /** Where to look, in order. `"body"` reads `refresh_token` from JSON or form bodies. @default ["body", "cookie"] */
+  from?: readonly RefreshTokenSource[];
+  /** Name of the refresh cookie. @default "__Secure-refresh_token" */
+  cookieName?: string;
+  /** Largest body read, in bytes; a larger one is `invalid_request`. @default 16384 */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Reads the refresh token of a refresh request, looking in the configured places in order.
+ * A body may be JSON (`{ "refresh_token": "…" }`) or a form (`grant_type=refresh_token&refresh_token=…`,
+ * RFC 6749 §6); it is read at most once and never past `maxBodyBytes`.
+ *
+ * @param request - the refresh request
+ * @param options - sources, cookie name, body limit
+ * @returns the refresh token
+ * @throws {InvalidRequestError} `invalid_request` when no source has one, the body is malformed or too large, or `grant_type` is not `refresh_token`
+ *
+ * @example
+ * ```ts
+ * import { readRefreshToken } from "tokenwise/http";
+ *
+ * const refreshToken = await readRefreshToken(request, { from: ["body"] });
+ * ```
+ */
+export async function readRefreshToken(request: Request, options: ReadRefreshTokenOptions = {}): Promise<string> {
+  const sources = options.from ?? ["body", "cookie"];
+  for (const source of sources) {
+    const token = await readFrom(source, request, options);
+    if (token !== null) return token;
+  }
+  throw new InvalidRequestError(`No refresh token in the request (looked in: ${sources.join(", ")})`);
+}
+
+async function readFrom(source: RefreshTokenSource, request: Request, options: ReadRefreshTokenOptions): Promise<string | null> {
+  if (source === "cookie") return readCookie(request, options.cookieName ?? "__Secure-refresh_token") || null;
+  if (source === "authorization") {
+    try {
+      return parseBearerToken(request);
+    } catch (error) {
+      if (isTokenwiseError(error) && error.code === "missing_token") return null;
+      throw error;
+    }
+  }
+  return readBody(request, options.maxBodyBytes ?? 16_384);
+}
+
+async function readBody(request: Request, maxBytes: number): Promise<string | null> {
+  if (!request.body || request.bodyUsed) return null;
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  const text = await readBoundedText(request, maxBytes);
+  if (text.trim() === "") return null;
+  if (type === "application/x-www-form-urlencoded") {
+    const form = new URLSearchParams(text);
+    const grantType = form.get("grant_type");
+    if (grantType !== null && grantType !== "refresh_token") throw new InvalidRequestError(`Unsupported grant_type ${JSON.stringify(grantType.slice(0, 40))}`);
+    return tokenField(form.get("refresh_token"));
+  }
+  if (type === "application/json" || type === undefined || type === "") {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidRequestError("The request body is not valid JSON", { cause: error });
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new InvalidRequestError("The request body must be a JSON object");
+    return tokenField((body as Record<string, unknown>).refresh_token);
+  }
+  throw new InvalidRequestError(`Unsupported content type ${JSON.stringify(type.slice(0, 60))}`);
+}
+
+function tokenField(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || value.length === 0) throw new InvalidRequestError("refresh_token must be a non-empty string");
+  return value;
+}
+
+/** Reads the body as UTF-8, refusing to buffer more than `maxBytes`. */
+async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) throw new InvalidRequestError(`The request body exceeds ${maxBytes} bytes`);
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new InvalidRequestError(`The request body exceeds ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
