@@ -48,6 +48,8 @@ export interface TokenPair extends AccessTokenGrant {
   refreshToken: string;
   /** When the refresh token stops working if not used (capped by the session's maximum age). */
   refreshTokenExpiresAt: Date;
+  /** Seconds until `refreshTokenExpiresAt`, by the manager's clock: a cookie's `Max-Age`. */
+  refreshTokenExpiresIn: number;
 }
 
 /** Options of `verifyAccessToken`. */
@@ -143,7 +145,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
       ? await this.#sessions.create({ sessionId, subject, claims, metadata })
       : await signStatelessRefreshToken(context, this.#sessionJwtInput(subject, sessionId, claims, this.#options.refreshTokenTtl));
     this.#emit({ type: "issued", at: this.#options.now(), subject, sessionId });
-    return { ...access, refreshToken: refresh.token, refreshTokenExpiresAt: refresh.expiresAt };
+    return this.#pair(access, refresh.token, refresh.expiresAt);
   }
 
   /**
@@ -179,7 +181,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
     if (this.#sessions) {
       const refreshed = await this.#sessions.refresh(refreshToken);
       const access = await this.#signAccessToken(context, refreshed.session.subject, refreshed.session.id, refreshed.claims);
-      return { ...access, refreshToken: refreshed.token, refreshTokenExpiresAt: refreshed.expiresAt };
+      return this.#pair(access, refreshed.token, refreshed.expiresAt);
     }
     const verified = await verifyStatelessRefreshToken(context, refreshToken);
     const now = this.#options.now();
@@ -197,7 +199,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
     if (claims === null) throw new SessionRevokedError("resolveClaims refused the session");
     const access = await this.#signAccessToken(context, verified.subject, verified.sessionId, checkAppClaims(claims, "resolveClaims()"));
     this.#emit({ type: "refreshed", at: now, subject: verified.subject, sessionId: verified.sessionId, replayed: false });
-    return { ...access, refreshToken: refreshToken as string, refreshTokenExpiresAt: verified.expiresAt };
+    return this.#pair(access, refreshToken as string, verified.expiresAt);
   }
 
   /**
@@ -289,6 +291,11 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
     const ttl = this.#options.accessTokenTtl;
     const { token, expiresAt } = await signAccessToken(context, this.#sessionJwtInput(subject, sessionId, claims, ttl));
     return { accessToken: token, tokenType: "Bearer", expiresIn: ttl, accessTokenExpiresAt: expiresAt, sessionId, subject };
+  }
+
+  #pair(access: AccessTokenGrant, refreshToken: string, refreshTokenExpiresAt: Date): TokenPair {
+    const refreshTokenExpiresIn = Math.max(0, Math.floor((refreshTokenExpiresAt.getTime() - this.#options.now().getTime()) / 1000));
+    return { ...access, refreshToken, refreshTokenExpiresAt, refreshTokenExpiresIn };
   }
 
   #sessionJwtInput(subject: string, sessionId: string, claims: JsonObject, ttlSeconds: number) {

@@ -47,12 +47,11 @@ function attributes(options: ReturnType<typeof resolve>): string {
 }
 
 /**
- * A `Set-Cookie` value that stores the refresh token until it expires.
+ * A `Set-Cookie` value that stores the refresh token for as long as it lives.
  *
  * @param refreshToken - the refresh token
- * @param expiresAt - when it expires: becomes `Max-Age` (and `Expires`)
+ * @param maxAgeSeconds - its remaining lifetime: `pair.refreshTokenExpiresIn`
  * @param options - path (required), name, SameSite, Secure, Domain
- * @param now - the current time, for `Max-Age` @default new Date()
  * @returns the header value
  * @throws {InvalidConfigError} `invalid_config` for unsafe or malformed options
  *
@@ -60,14 +59,13 @@ function attributes(options: ReturnType<typeof resolve>): string {
  * ```ts
  * import { serializeRefreshCookie } from "tokenwise/http";
  *
- * headers.append("Set-Cookie", serializeRefreshCookie(pair.refreshToken, pair.refreshTokenExpiresAt, { path: "/auth/refresh" }));
+ * headers.append("Set-Cookie", serializeRefreshCookie(pair.refreshToken, pair.refreshTokenExpiresIn, { path: "/auth/refresh" }));
  * ```
  */
-export function serializeRefreshCookie(refreshToken: string, expiresAt: Date, options: RefreshCookieOptions, now: Date = new Date()): string {
+export function serializeRefreshCookie(refreshToken: string, maxAgeSeconds: number, options: RefreshCookieOptions): string {
   const resolved = resolve(options);
   if (!VALUE_CHARS.test(refreshToken)) throw new InvalidConfigError("refreshToken", "contains characters a cookie cannot carry");
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
-  return `${resolved.name}=${refreshToken}; Max-Age=${maxAge}; Expires=${expiresAt.toUTCString()}${attributes(resolved)}`;
+  return `${resolved.name}=${refreshToken}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}${attributes(resolved)}`;
 }
 
 /**
@@ -85,7 +83,7 @@ export function serializeRefreshCookie(refreshToken: string, expiresAt: Date, op
  */
 export function serializeClearedRefreshCookie(options: RefreshCookieOptions): string {
   const resolved = resolve(options);
-  return `${resolved.name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${attributes(resolved)}`;
+  return `${resolved.name}=; Max-Age=0${attributes(resolved)}`;
 }
 
 /**

@@ -61,7 +61,7 @@ export function tokenResponse(grant: TokenPair | AccessTokenGrant, options: Toke
   const body: Record<string, unknown> = { access_token: grant.accessToken, token_type: grant.tokenType, expires_in: grant.expiresIn };
   const headers = new Headers();
   if ("refreshToken" in grant) {
-    if (options.cookie) headers.append("Set-Cookie", serializeRefreshCookie(grant.refreshToken, grant.refreshTokenExpiresAt, options.cookie));
+    if (options.cookie) headers.append("Set-Cookie", serializeRefreshCookie(grant.refreshToken, grant.refreshTokenExpiresIn, options.cookie));
     else body.refresh_token = grant.refreshToken;
   }
   if (options.scope !== undefined) body.scope = options.scope;

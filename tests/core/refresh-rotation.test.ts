@@ -16,6 +16,7 @@ describe("login creates a session", () => {
     const { tokens, clock, store } = await createHarness();
     const pair = await tokens.issue({ subject: "u" });
     expect(pair.refreshTokenExpiresAt.getTime()).toBe(clock.now().getTime() + 7 * 86_400_000);
+    expect(pair.refreshTokenExpiresIn).toBe(7 * 86_400);
     const session = await store.findSession(pair.sessionId);
     expect(session?.expiresAt.getTime()).toBe(clock.now().getTime() + 30 * 86_400_000);
   });
@@ -58,6 +59,7 @@ describe("refresh rotates the refresh token (RFC 9700 §4.14)", () => {
     clock.advance(6 * 86_400);
     pair = await tokens.refresh(pair.refreshToken);
     expect(pair.refreshTokenExpiresAt.getTime()).toBe(start + 10 * 86_400_000);
+    expect(pair.refreshTokenExpiresIn).toBe(4 * 86_400);
     clock.advance(4 * 86_400);
     expect(await errorCodeOf(() => tokens.refresh(pair.refreshToken))).toBe("refresh_token_expired");
   });

@@ -30,7 +30,7 @@ describe("tokenResponse (RFC 6749 §5.1)", () => {
     const body = await response.json();
     expect(body).not.toHaveProperty("refresh_token");
     expect(body.scope).toBe("read write");
-    expect(response.headers.get("set-cookie")).toMatch(new RegExp(`^__Secure-refresh_token=${pair.refreshToken}; Max-Age=\\d+;.*; Path=/auth/refresh; HttpOnly; Secure; SameSite=Strict$`));
+    expect(response.headers.get("set-cookie")).toMatch(new RegExp(`^__Secure-refresh_token=${pair.refreshToken}; Max-Age=604800; Path=/auth/refresh; HttpOnly; Secure; SameSite=Strict$`));
   });
 
   it("shapes a reissued access token without a refresh token", async () => {
