@@ -146,7 +146,8 @@ export class TokenClient {
       const current = await this.#storage.get();
       if (!current) return null;
       // Someone — another caller or tab — refreshed since `stale` was read: use their tokens.
-      if (current.refreshToken !== stale.refreshToken && !this.#isDue(current)) return current;
+      // (Compared by access token: it changes on every refresh, even when the refresh token lives in a cookie.)
+      if (current.accessToken !== stale.accessToken && !this.#isDue(current)) return current;
       const next = await this.#options.refresh(current.refreshToken);
       if (!next) {
         await this.#expire(true);
