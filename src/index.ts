@@ -54,6 +54,7 @@ export {
   type AsymmetricSigningKey,
   type HmacAlgorithm,
   type HmacSigningKey,
+  type Jwk,
   type KeyMaterial,
   type SigningAlgorithm,
   type SigningKey,

@@ -11,7 +11,7 @@ import {
   importJWK,
   importPKCS8,
   importSPKI,
-  type JWK,
+  type JWK as JoseJwk,
 } from "jose";
 import { InvalidConfigError } from "./errors.js";
 import { fromBase64Url, toBase64Url, utf8 } from "./lib/_bytes.js";
@@ -24,15 +24,43 @@ export type AsymmetricAlgorithm = "ES256" | "ES384" | "EdDSA" | "RS256" | "PS256
 /** Every algorithm tokenwise signs with. `none` is not one of them, by design (RFC 8725 §3.2). */
 export type SigningAlgorithm = HmacAlgorithm | AsymmetricAlgorithm;
 
+/**
+ * A JSON Web Key (RFC 7517). Declared here rather than taken from `jose`, so that the package's
+ * type declarations import nothing from an ESM-only dependency (CommonJS consumers stay happy).
+ */
+export interface Jwk {
+  kty?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  key_ops?: string[];
+  ext?: boolean;
+  crv?: string;
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  k?: string;
+  [parameter: string]: unknown;
+}
+
+type JWK = Jwk & JoseJwk;
+
 /** A key as the app holds it: a Web Crypto key, a JWK, or PEM text (PKCS#8 private, SPKI public). */
-export type KeyMaterial = CryptoKey | JWK | string;
+export type KeyMaterial = CryptoKey | Jwk | string;
 
 /** An HMAC key: a secret of at least the hash size (32, 48 or 64 bytes; RFC 7518 §3.2). */
 export interface HmacSigningKey {
   /** The algorithm this key is used with, and the only one accepted for it. */
   alg: HmacAlgorithm;
   /** Raw bytes, a UTF-8 string (counted in bytes), an `oct` JWK, or an HMAC `CryptoKey`. */
-  secret: Uint8Array | string | JWK | CryptoKey;
+  secret: Uint8Array | string | Jwk | CryptoKey;
   /** Key id put in the JWT header. @default the RFC 7638 thumbprint */
   kid?: string;
 }
@@ -63,7 +91,7 @@ export interface ImportedKey {
   signKey: CryptoKey | null;
   verifyKey: CryptoKey;
   /** Public JWK with `kid`, `alg` and `use`, or `null` for HMAC keys (never published). */
-  publicJwk: JWK | null;
+  publicJwk: Jwk | null;
 }
 
 const HMAC_MIN_BYTES: Readonly<Record<HmacAlgorithm, number>> = { HS256: 32, HS384: 48, HS512: 64 };

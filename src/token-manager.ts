@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { JWK } from "jose";
 import { appClaimsOf, checkAppClaims, signAccessToken, verifyAccessTokenJwt, type VerifiedAccessToken } from "./access-tokens.js";
 import { InvalidArgumentError, SessionRevokedError, UnsupportedOperationError } from "./errors.js";
 import type { TokenEvent } from "./events.js";
@@ -12,7 +11,7 @@ import { toBase64Url } from "./lib/_bytes.js";
 import { createJwtContext, type JwtContext } from "./lib/_jwt.js";
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from "./options.js";
 import { OpaqueSessions } from "./opaque-sessions.js";
-import { checkSigningKeys, importSigningKeys } from "./signing-keys.js";
+import { checkSigningKeys, importSigningKeys, type Jwk } from "./signing-keys.js";
 import { signStatelessRefreshToken, verifyStatelessRefreshToken } from "./stateless-refresh-tokens.js";
 import type { JsonObject, SessionRecord } from "./store.js";
 
@@ -65,7 +64,7 @@ export interface VerifyOptions {
 /** A JSON Web Key Set of the public signing keys, for `/.well-known/jwks.json`. */
 export interface JsonWebKeySet {
   /** Public JWKs with `kid`, `alg` and `use: "sig"`. */
-  keys: JWK[];
+  keys: Jwk[];
 }
 
 /**

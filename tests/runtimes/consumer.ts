@@ -1,0 +1,19 @@
+// Type-checked by the runtime matrix under moduleResolution node16, nodenext and bundler,
+// against the installed tarball: every entry point must resolve to its declarations.
+import { TokenManager, MemoryRefreshTokenStore, isTokenwiseError, type TokenPair, type VerifiedAccessToken } from "tokenwise";
+import { TokenClient, httpRefresh } from "tokenwise/client";
+import { requireAuth, tokenResponse } from "tokenwise/http";
+import { SqlRefreshTokenStore, wrapSqliteDatabase } from "tokenwise/sql";
+import { runStoreConformance } from "tokenwise/testing";
+
+export async function typed(request: Request): Promise<Response> {
+  const tokens = new TokenManager<{ role: string }>({ issuer: "i", audience: "a", signingKeys: [], store: new MemoryRefreshTokenStore() });
+  const auth = await requireAuth(request, tokens);
+  if (!auth.ok) return auth.response;
+  const claims: VerifiedAccessToken<{ role: string }> = auth.claims;
+  const role: string = claims.role;
+  const pair: TokenPair = await tokens.issue({ subject: role });
+  return tokenResponse(pair);
+}
+
+export const entries: unknown[] = [TokenClient, httpRefresh, SqlRefreshTokenStore, wrapSqliteDatabase, runStoreConformance, isTokenwiseError];

@@ -1,0 +1,82 @@
+// The same smoke suite on every runtime, against the packed tarball as a user installs it:
+// issue → verify → refresh → reuse detected → revoke, per algorithm, on the memory store and on
+// SQLite through the runtime's own driver. Prints "N passed, N failed"; exits 1 on failure.
+import { generateSigningKey, MemoryRefreshTokenStore, TokenManager } from "tokenwise";
+import { requireAuth } from "tokenwise/http";
+import { SqlRefreshTokenStore, wrapSqliteDatabase } from "tokenwise/sql";
+
+let passed = 0;
+let failed = 0;
+
+async function check(name, body) {
+  try {
+    await body();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`not ok - ${name}: ${error?.stack ?? error}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function codeOf(promise) {
+  try {
+    await promise;
+    return "resolved";
+  } catch (error) {
+    return error?.code ?? String(error);
+  }
+}
+
+async function lifecycle(store, alg) {
+  const tokens = new TokenManager({ issuer: "https://smoke.test", audience: "api", signingKeys: [await generateSigningKey(alg)], store, reuseGraceSeconds: 0 });
+  const pair = await tokens.issue({ subject: "user-1", claims: { role: "admin" } });
+  const claims = await tokens.verifyAccessToken(pair.accessToken);
+  assert(claims.sub === "user-1" && claims.role === "admin", "verifyAccessToken returns the claims");
+  const next = await tokens.refresh(pair.refreshToken);
+  assert(next.refreshToken !== pair.refreshToken && next.sessionId === pair.sessionId, "refresh rotates within the session");
+  assert((await codeOf(tokens.refresh(pair.refreshToken))) === "refresh_token_reused", "reusing a spent token is detected");
+  assert((await codeOf(tokens.refresh(next.refreshToken))) === "session_revoked", "reuse revokes the session");
+  const other = await tokens.issue({ subject: "user-1" });
+  assert((await tokens.revoke(other.refreshToken)) === true, "revoke logs out");
+  assert((await codeOf(tokens.refresh(other.refreshToken))) === "session_revoked", "a revoked session cannot refresh");
+  const auth = await requireAuth(new Request("http://127.0.0.1/", { headers: { authorization: `Bearer ${other.accessToken}` } }), tokens);
+  assert(auth.ok, "requireAuth accepts the access token");
+  assert((await codeOf(tokens.verifyAccessToken("garbage"))) === "invalid_token", "garbage is invalid_token");
+}
+
+/** SQLite through the runtime's own driver: bun:sqlite, or node:sqlite (Node ≥ 22.5, Deno). */
+async function builtInSqlite() {
+  if (globalThis.Bun) {
+    const { Database } = await import("bun:sqlite");
+    return { driver: "bun:sqlite", database: new Database(":memory:") };
+  }
+  try {
+    const { DatabaseSync } = await import("node:sqlite");
+    return { driver: "node:sqlite", database: new DatabaseSync(":memory:") };
+  } catch {
+    return null;
+  }
+}
+
+for (const alg of ["HS256", "EdDSA", "ES256"]) {
+  await check(`memory store, ${alg}: issue, verify, refresh, reuse detected, revoke`, () => lifecycle(new MemoryRefreshTokenStore(), alg));
+}
+
+const sqlite = await builtInSqlite();
+if (sqlite) {
+  await check(`SQLite via ${sqlite.driver}, EdDSA: the same lifecycle`, async () => {
+    const store = new SqlRefreshTokenStore({ client: wrapSqliteDatabase(sqlite.database) });
+    await store.migrate();
+    await lifecycle(store, "EdDSA");
+  });
+} else {
+  console.log("skip - SQLite: this runtime has no built-in SQLite driver");
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+if (failed > 0) process.exit(1);
