@@ -53,6 +53,8 @@ export class TokenwiseError extends Error {
   readonly status: number;
 
   /**
+   * Creates the error.
+   *
    * @param code - stable machine-readable reason
    * @param status - HTTP status a server should answer with
    * @param message - human-readable detail, safe to log
@@ -76,6 +78,8 @@ export class InvalidTokenError extends TokenwiseError {
   readonly claim: string | undefined;
 
   /**
+   * Creates the error.
+   *
    * @param message - what was wrong
    * @param options - `cause`, and the offending `claim` if known
    */
@@ -89,7 +93,12 @@ export class InvalidTokenError extends TokenwiseError {
 export class TokenExpiredError extends TokenwiseError {
   declare readonly code: "token_expired";
 
-  /** @param message - what expired @param options - `cause` */
+  /**
+   * Creates the error.
+   *
+   * @param message - what expired
+   * @param options - `cause`
+   */
   constructor(message = "The access token has expired", options?: TokenwiseErrorOptions) {
     super("token_expired", 401, message, options);
   }
@@ -102,7 +111,12 @@ export class TokenExpiredError extends TokenwiseError {
 export class InvalidRefreshTokenError extends TokenwiseError {
   declare readonly code: "invalid_refresh_token";
 
-  /** @param message - what was wrong @param options - `cause` */
+  /**
+   * Creates the error.
+   *
+   * @param message - what was wrong
+   * @param options - `cause`
+   */
   constructor(message = "The refresh token is invalid", options?: TokenwiseErrorOptions) {
     super("invalid_refresh_token", 401, message, options);
   }
@@ -112,7 +126,12 @@ export class InvalidRefreshTokenError extends TokenwiseError {
 export class RefreshTokenExpiredError extends TokenwiseError {
   declare readonly code: "refresh_token_expired";
 
-  /** @param message - what expired @param options - `cause` */
+  /**
+   * Creates the error.
+   *
+   * @param message - what expired
+   * @param options - `cause`
+   */
   constructor(message = "The refresh token has expired", options?: TokenwiseErrorOptions) {
     super("refresh_token_expired", 401, message, options);
   }
@@ -127,7 +146,12 @@ export class RefreshTokenReusedError extends TokenwiseError {
   /** The session that was revoked because of the reuse. */
   readonly sessionId: string;
 
-  /** @param sessionId - the revoked session @param options - `cause` */
+  /**
+   * Creates the error.
+   *
+   * @param sessionId - the revoked session
+   * @param options - `cause`
+   */
   constructor(sessionId: string, options?: TokenwiseErrorOptions) {
     super("refresh_token_reused", 401, "A spent refresh token was presented again; the session is revoked", options);
     this.sessionId = sessionId;
@@ -138,7 +162,12 @@ export class RefreshTokenReusedError extends TokenwiseError {
 export class SessionRevokedError extends TokenwiseError {
   declare readonly code: "session_revoked";
 
-  /** @param message - what was revoked @param options - `cause` */
+  /**
+   * Creates the error.
+   *
+   * @param message - what was revoked
+   * @param options - `cause`
+   */
   constructor(message = "The session has been revoked", options?: TokenwiseErrorOptions) {
     super("session_revoked", 401, message, options);
   }
@@ -151,7 +180,11 @@ export class SessionRevokedError extends TokenwiseError {
 export class MissingTokenError extends TokenwiseError {
   declare readonly code: "missing_token";
 
-  /** @param message - what was missing */
+  /**
+   * Creates the error.
+   *
+   * @param message - what was missing
+   */
   constructor(message = "No access token was presented") {
     super("missing_token", 401, message);
   }
@@ -163,7 +196,12 @@ export class InsufficientScopeError extends TokenwiseError {
   /** The scopes the route requires, for the `scope` attribute of the challenge. */
   readonly requiredScopes: readonly string[];
 
-  /** @param requiredScopes - what the route requires @param message - detail */
+  /**
+   * Creates the error.
+   *
+   * @param requiredScopes - what the route requires
+   * @param message - detail
+   */
   constructor(requiredScopes: readonly string[] = [], message = "The access token lacks the required scope") {
     super("insufficient_scope", 403, message);
     this.requiredScopes = requiredScopes;
@@ -177,7 +215,12 @@ export class InsufficientScopeError extends TokenwiseError {
 export class InvalidRequestError extends TokenwiseError {
   declare readonly code: "invalid_request";
 
-  /** @param message - what is malformed @param options - `cause` */
+  /**
+   * Creates the error.
+   *
+   * @param message - what is malformed
+   * @param options - `cause`
+   */
   constructor(message: string, options?: TokenwiseErrorOptions) {
     super("invalid_request", 400, message, options);
   }
@@ -189,7 +232,12 @@ export class InvalidArgumentError extends TokenwiseError {
   /** Name of the bad argument, e.g. `"subject"` or `"claims.exp"`. */
   readonly argument: string;
 
-  /** @param argument - name of the bad argument @param message - what is wrong with it */
+  /**
+   * Creates the error.
+   *
+   * @param argument - name of the bad argument
+   * @param message - what is wrong with it
+   */
   constructor(argument: string, message: string) {
     super("invalid_argument", 400, `${argument}: ${message}`);
     this.argument = argument;
@@ -202,7 +250,13 @@ export class InvalidConfigError extends TokenwiseError {
   /** Name of the bad option, e.g. `"signingKeys[0].secret"`. */
   readonly option: string;
 
-  /** @param option - name of the bad option @param message - what is wrong @param options - `cause` */
+  /**
+   * Creates the error.
+   *
+   * @param option - name of the bad option
+   * @param message - what is wrong
+   * @param options - `cause`
+   */
   constructor(option: string, message: string, options?: TokenwiseErrorOptions) {
     super("invalid_config", 500, `${option}: ${message}`, options);
     this.option = option;
@@ -216,7 +270,11 @@ export class InvalidConfigError extends TokenwiseError {
 export class UnsupportedOperationError extends TokenwiseError {
   declare readonly code: "unsupported_operation";
 
-  /** @param message - which operation and why */
+  /**
+   * Creates the error.
+   *
+   * @param message - which operation and why
+   */
   constructor(message: string) {
     super("unsupported_operation", 501, message);
   }
@@ -226,7 +284,12 @@ export class UnsupportedOperationError extends TokenwiseError {
 export class StoreError extends TokenwiseError {
   declare readonly code: "store_error";
 
-  /** @param message - which store operation failed @param options - `cause`: the driver's error */
+  /**
+   * Creates the error.
+   *
+   * @param message - which store operation failed
+   * @param options - `cause`: the driver's error
+   */
   constructor(message: string, options?: TokenwiseErrorOptions) {
     super("store_error", 503, message, options);
   }

@@ -16,8 +16,8 @@ export type RevocationReason =
   /** A newer login pushed the session out (`maxSessionsPerSubject`). */
   | "replaced";
 
-/** What every event carries. */
-interface EventBase {
+/** What every session event carries. */
+export interface SessionEventBase {
   /** When it happened, by the manager's clock. */
   at: Date;
   /** The subject (`sub`) concerned. */
@@ -26,21 +26,48 @@ interface EventBase {
   sessionId: string;
 }
 
-/** An event reported through the `onEvent` option. */
-export type TokenEvent =
-  /** A login: a new session and its first token pair. */
-  | (EventBase & { type: "issued" })
-  /**
-   * A refresh. `replayed` is `true` when the presented token was already spent within the
-   * grace window and the client got its existing successor again.
-   */
-  | (EventBase & { type: "refreshed"; replayed: boolean })
-  /** A spent refresh token was presented again; the session is being revoked. */
-  | (EventBase & { type: "reuse_detected" })
-  /** A session was revoked. */
-  | (EventBase & { type: "revoked"; reason: RevocationReason })
-  /** `revokeAllSessions()`: every session of the subject was revoked; `count` says how many. */
-  | { type: "revoked_all"; at: Date; subject: string; count: number };
+/** A login: a new session and its first token pair. */
+export interface IssuedEvent extends SessionEventBase {
+  /** Discriminant. */
+  type: "issued";
+}
+
+/** A refresh. */
+export interface RefreshedEvent extends SessionEventBase {
+  /** Discriminant. */
+  type: "refreshed";
+  /** `true` when the presented token was already spent within the grace window and its existing successor was returned. */
+  replayed: boolean;
+}
+
+/** A spent refresh token was presented again; the session is being revoked. Alert on it. */
+export interface ReuseDetectedEvent extends SessionEventBase {
+  /** Discriminant. */
+  type: "reuse_detected";
+}
+
+/** A session was revoked. */
+export interface RevokedEvent extends SessionEventBase {
+  /** Discriminant. */
+  type: "revoked";
+  /** Why it ended. */
+  reason: RevocationReason;
+}
+
+/** `revokeAllSessions()`: every session of a subject was revoked. */
+export interface RevokedAllEvent {
+  /** Discriminant. */
+  type: "revoked_all";
+  /** When it happened, by the manager's clock. */
+  at: Date;
+  /** The subject logged out everywhere. */
+  subject: string;
+  /** How many sessions were revoked. */
+  count: number;
+}
+
+/** An event reported through the `onEvent` option; switch on `type`. */
+export type TokenEvent = IssuedEvent | RefreshedEvent | ReuseDetectedEvent | RevokedEvent | RevokedAllEvent;
 
 /**
  * Receives audit events. Called synchronously after the state change is committed; an exception

@@ -37,7 +37,17 @@ export {
   type TokenwiseErrorCode,
   type TokenwiseErrorOptions,
 } from "./errors.js";
-export type { RevocationReason, TokenEvent, TokenEventListener } from "./events.js";
+export type {
+  IssuedEvent,
+  RefreshedEvent,
+  ReuseDetectedEvent,
+  RevocationReason,
+  RevokedAllEvent,
+  RevokedEvent,
+  SessionEventBase,
+  TokenEvent,
+  TokenEventListener,
+} from "./events.js";
 export { MemoryRefreshTokenStore } from "./memory-store.js";
 export type { RefreshTokenMode, TokenManagerOptions } from "./options.js";
 export { secureRandomBytes, type RandomBytes } from "./random.js";

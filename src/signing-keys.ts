@@ -29,24 +29,43 @@ export type SigningAlgorithm = HmacAlgorithm | AsymmetricAlgorithm;
  * type declarations import nothing from an ESM-only dependency (CommonJS consumers stay happy).
  */
 export interface Jwk {
+  /** Key type: `"oct"`, `"EC"`, `"OKP"` or `"RSA"`. */
   kty?: string;
+  /** Key id. */
   kid?: string;
+  /** Algorithm the key is for. */
   alg?: string;
+  /** Intended use: `"sig"`. */
   use?: string;
+  /** Permitted operations. */
   key_ops?: string[];
+  /** Extractable (Web Crypto). */
   ext?: boolean;
+  /** Curve of an EC or OKP key. */
   crv?: string;
+  /** Public x coordinate (EC, OKP). */
   x?: string;
+  /** Public y coordinate (EC). */
   y?: string;
+  /** RSA modulus. */
   n?: string;
+  /** RSA public exponent. */
   e?: string;
+  /** Private key (EC, OKP) or private exponent (RSA). */
   d?: string;
+  /** RSA first prime factor. */
   p?: string;
+  /** RSA second prime factor. */
   q?: string;
+  /** RSA first factor CRT exponent. */
   dp?: string;
+  /** RSA second factor CRT exponent. */
   dq?: string;
+  /** RSA first CRT coefficient. */
   qi?: string;
+  /** Symmetric key value (oct). */
   k?: string;
+  /** Any other parameter. */
   [parameter: string]: unknown;
 }
 

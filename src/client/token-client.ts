@@ -58,7 +58,12 @@ export class TokenClient {
   readonly #sync: CrossTabSync | null;
   #inFlight: Promise<StoredTokens | null> | null = null;
 
-  /** @param options - see {@link TokenClientOptions} */
+  /**
+   * Creates a client; call `setTokens` after login.
+   *
+   * @param options - see {@link TokenClientOptions}
+   * @throws {InvalidConfigError} `invalid_config` without a `refresh` function
+   */
   constructor(options: TokenClientOptions) {
     if (typeof options?.refresh !== "function") throw new InvalidConfigError("refresh", "TokenClient needs a refresh function");
     this.#options = options;

@@ -15,7 +15,7 @@
 export { parseBearerToken, type AuthorizationSource } from "./bearer.js";
 export { readCookie, serializeClearedRefreshCookie, serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
 export { readRefreshToken, type ReadRefreshTokenOptions, type RefreshTokenSource } from "./read-refresh-token.js";
-export { requireAuth, type AuthResult, type RequireAuthOptions } from "./require-auth.js";
+export { requireAuth, type AuthFailure, type AuthResult, type AuthSuccess, type RequireAuthOptions } from "./require-auth.js";
 export {
   bearerErrorResponse,
   noStoreJson,

@@ -22,10 +22,26 @@ export interface RequireAuthOptions<Claims extends JsonObject> {
   realm?: string;
 }
 
+/** A request that passed {@link requireAuth}. */
+export interface AuthSuccess<Claims extends JsonObject> {
+  /** Discriminant. */
+  ok: true;
+  /** The verified claims. */
+  claims: VerifiedAccessToken<Claims>;
+}
+
+/** A request that failed {@link requireAuth}. */
+export interface AuthFailure {
+  /** Discriminant. */
+  ok: false;
+  /** The response to send: 400, 401, 403 or 503 with its challenge. */
+  response: Response;
+  /** Why, for logs: a `TokenwiseError`, or whatever else was thrown. */
+  error: TokenwiseError | unknown;
+}
+
 /** What {@link requireAuth} resolves to. */
-export type AuthResult<Claims extends JsonObject> =
-  | { ok: true; claims: VerifiedAccessToken<Claims> }
-  | { ok: false; response: Response; error: TokenwiseError | unknown };
+export type AuthResult<Claims extends JsonObject> = AuthSuccess<Claims> | AuthFailure;
 
 /**
  * Authenticates a request by its Bearer token: verifies it, optionally checks the session,

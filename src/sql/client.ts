@@ -20,9 +20,12 @@ export interface SqlResult {
 /** Runs one parameterised statement. */
 export interface SqlExecutor {
   /**
+   * Runs one statement with bound parameters.
+   *
    * @param sql - one statement with placeholders in the client's dialect: `$1, $2…` for
    *   postgres, `?` for mysql and sqlite
    * @param params - values for the placeholders: strings, numbers or `null`
+   * @returns the rows and the affected-row count
    */
   query(sql: string, params: readonly unknown[]): Promise<SqlResult>;
 }

@@ -14,13 +14,20 @@
  * @module
  */
 export type { SqlClient, SqlDialect, SqlExecutor, SqlResult } from "./client.js";
-export { wrapMysql2Pool, type Mysql2PoolLike, type Mysql2Queryable, type Mysql2Value } from "./drivers/mysql2.js";
-export { wrapPgPool, type PgPoolLike, type PgQueryable } from "./drivers/pg.js";
-export { wrapPglite, type PgliteLike, type PgliteQueryable } from "./drivers/pglite.js";
+export {
+  wrapMysql2Pool,
+  type Mysql2PoolConnectionLike,
+  type Mysql2PoolLike,
+  type Mysql2Queryable,
+  type Mysql2Value,
+} from "./drivers/mysql2.js";
+export { wrapPgPool, type PgPoolClientLike, type PgPoolLike, type PgQueryable, type PgQueryResult } from "./drivers/pg.js";
+export { wrapPglite, type PgliteLike, type PgliteQueryable, type PgliteQueryResult } from "./drivers/pglite.js";
 export {
   wrapSqliteDatabase,
   type SqliteClientOptions,
   type SqliteDatabaseLike,
+  type SqliteRunResult,
   type SqliteStatementLike,
 } from "./drivers/sqlite.js";
 export { SCHEMA_VERSION, schemaStatements, tableNames, type TableNames } from "./schema.js";

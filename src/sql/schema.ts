@@ -16,8 +16,11 @@ const PREFIX_PATTERN = /^[a-z_][a-z0-9_]{0,30}$/;
 
 /** Names of the tables for one prefix. */
 export interface TableNames {
+  /** `<prefix>sessions` */
   sessions: string;
+  /** `<prefix>refresh_tokens` */
   tokens: string;
+  /** `<prefix>schema_version` */
   version: string;
 }
 

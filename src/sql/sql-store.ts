@@ -81,7 +81,7 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
     );
   }
 
-  /** {@inheritDoc RefreshTokenStore.createSession} */
+  /** See {@link RefreshTokenStore.createSession}: the contract this method implements. */
   async createSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
     const sessionParams = [
       session.id,
@@ -106,7 +106,7 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
     });
   }
 
-  /** {@inheritDoc RefreshTokenStore.findToken} */
+  /** See {@link RefreshTokenStore.findToken}: the contract this method implements. */
   async findToken(hash: string): Promise<RefreshTokenLookup | null> {
     const { rows } = await this.#run("findToken", () => this.#client.query(this.#sql.findToken, [hash]));
     const row = rows[0];
@@ -125,7 +125,7 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
     };
   }
 
-  /** {@inheritDoc RefreshTokenStore.spendToken} */
+  /** See {@link RefreshTokenStore.spendToken}: the contract this method implements. */
   async spendToken(request: SpendTokenRequest): Promise<boolean> {
     const at = request.at.getTime();
     const { successor } = request;
@@ -148,36 +148,36 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
     });
   }
 
-  /** {@inheritDoc RefreshTokenStore.touchSession} */
+  /** See {@link RefreshTokenStore.touchSession}: the contract this method implements. */
   async touchSession(sessionId: string, at: Date): Promise<void> {
     await this.#run("touchSession", () => this.#client.query(this.#sql.touchSession, [at.getTime(), sessionId]));
   }
 
-  /** {@inheritDoc RefreshTokenStore.findSession} */
+  /** See {@link RefreshTokenStore.findSession}: the contract this method implements. */
   async findSession(sessionId: string): Promise<SessionRecord | null> {
     const { rows } = await this.#run("findSession", () => this.#client.query(this.#sql.findSession, [sessionId]));
     return rows[0] ? sessionOf(rows[0]) : null;
   }
 
-  /** {@inheritDoc RefreshTokenStore.revokeSession} */
+  /** See {@link RefreshTokenStore.revokeSession}: the contract this method implements. */
   async revokeSession(sessionId: string, at: Date): Promise<boolean> {
     const result = await this.#run("revokeSession", () => this.#client.query(this.#sql.revokeSession, [at.getTime(), sessionId]));
     return result.affectedRows > 0;
   }
 
-  /** {@inheritDoc RefreshTokenStore.revokeSubject} */
+  /** See {@link RefreshTokenStore.revokeSubject}: the contract this method implements. */
   async revokeSubject(subject: string, at: Date): Promise<number> {
     const result = await this.#run("revokeSubject", () => this.#client.query(this.#sql.revokeSubject, [at.getTime(), subject]));
     return result.affectedRows;
   }
 
-  /** {@inheritDoc RefreshTokenStore.listSessions} */
+  /** See {@link RefreshTokenStore.listSessions}: the contract this method implements. */
   async listSessions(subject: string, at: Date): Promise<SessionRecord[]> {
     const { rows } = await this.#run("listSessions", () => this.#client.query(this.#sql.listSessions, [subject, at.getTime()]));
     return rows.map(sessionOf);
   }
 
-  /** {@inheritDoc RefreshTokenStore.purgeExpired} */
+  /** See {@link RefreshTokenStore.purgeExpired}: the contract this method implements. */
   async purgeExpired(at: Date): Promise<number> {
     const now = at.getTime();
     return this.#run("purgeExpired", () =>

@@ -52,6 +52,7 @@ export function makeSeal(): string {
 
 /** Thrown when a store breaks its contract; the message says which promise. */
 export class ContractViolation extends Error {
+  /** Always `"ContractViolation"`. */
   override name = "ContractViolation";
 }
 

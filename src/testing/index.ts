@@ -1,5 +1,5 @@
 /**
- * `tokenwise/testing`: the conformance suite that checks a {@link RefreshTokenStore} adapter
+ * `tokenwise/testing`: the conformance suite that checks a `RefreshTokenStore` adapter
  * against every promise of the store contract. Run it from any test runner.
  *
  * @example

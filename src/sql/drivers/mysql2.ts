@@ -13,14 +13,28 @@ export type Mysql2Value = string | number | null;
 
 /** The part of a `mysql2/promise` connection the store uses. */
 export interface Mysql2Queryable {
+  /** Runs a server-side prepared statement. */
   execute(sql: string, values?: Mysql2Value[]): Promise<Mysql2Result>;
+}
+
+/** A connection checked out of a `mysql2/promise` pool. */
+export interface Mysql2PoolConnectionLike extends Mysql2Queryable {
+  /** Starts a transaction. */
+  beginTransaction(): Promise<void>;
+  /** Commits it. */
+  commit(): Promise<void>;
+  /** Rolls it back. */
+  rollback(): Promise<void>;
+  /** Returns the connection to the pool. */
+  release(): void;
+  /** Closes the connection instead of returning it. */
+  destroy(): void;
 }
 
 /** The part of a `mysql2/promise` `Pool` the store uses. */
 export interface Mysql2PoolLike extends Mysql2Queryable {
-  getConnection(): Promise<
-    Mysql2Queryable & { beginTransaction(): Promise<void>; commit(): Promise<void>; rollback(): Promise<void>; release(): void; destroy(): void }
-  >;
+  /** Checks out one connection, for a transaction. */
+  getConnection(): Promise<Mysql2PoolConnectionLike>;
 }
 
 function executor(target: Mysql2Queryable): SqlExecutor {

@@ -5,14 +5,30 @@
  */
 import type { SqlClient, SqlExecutor, SqlResult } from "../client.js";
 
+/** The part of a `pg` query result the store reads. */
+export interface PgQueryResult {
+  /** The rows. */
+  rows: Record<string, unknown>[];
+  /** Rows affected or returned. */
+  rowCount: number | null;
+}
+
 /** The part of a `pg` client or pool the store uses. */
 export interface PgQueryable {
-  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  /** Runs a parameterised statement. */
+  query(text: string, values?: unknown[]): Promise<PgQueryResult>;
+}
+
+/** A client checked out of a `pg` pool. */
+export interface PgPoolClientLike extends PgQueryable {
+  /** Returns the client to the pool; `true` or an error destroys it instead. */
+  release(destroy?: boolean | Error): void;
 }
 
 /** The part of a `pg` `Pool` the store uses. */
 export interface PgPoolLike extends PgQueryable {
-  connect(): Promise<PgQueryable & { release(destroy?: boolean | Error): void }>;
+  /** Checks out one client, for a transaction. */
+  connect(): Promise<PgPoolClientLike>;
 }
 
 function executor(target: PgQueryable): SqlExecutor {

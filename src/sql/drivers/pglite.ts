@@ -6,13 +6,23 @@
  */
 import type { SqlClient, SqlExecutor, SqlResult } from "../client.js";
 
+/** The part of a PGlite query result the store reads. */
+export interface PgliteQueryResult {
+  /** The rows. */
+  rows: unknown[];
+  /** Rows inserted, updated or deleted. */
+  affectedRows?: number;
+}
+
 /** The part of a PGlite instance (or its transaction) the store uses. */
 export interface PgliteQueryable {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;
+  /** Runs a parameterised statement. */
+  query(sql: string, params?: unknown[]): Promise<PgliteQueryResult>;
 }
 
 /** The part of a `PGlite` instance the store uses. */
 export interface PgliteLike extends PgliteQueryable {
+  /** Runs `work` in one transaction. */
   transaction<T>(work: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
 }
 

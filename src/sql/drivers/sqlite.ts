@@ -6,15 +6,25 @@
  */
 import type { SqlClient, SqlExecutor, SqlResult } from "../client.js";
 
+/** What running a statement reports. */
+export interface SqliteRunResult {
+  /** Rows inserted, updated or deleted. */
+  changes: number | bigint;
+}
+
 /** A prepared statement of any of the three drivers. */
 export interface SqliteStatementLike {
+  /** Runs a read and returns every row. */
   all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): { changes: number | bigint };
+  /** Runs a write. */
+  run(...params: unknown[]): SqliteRunResult;
 }
 
 /** A database handle of `better-sqlite3`, `node:sqlite` or `bun:sqlite`. */
 export interface SqliteDatabaseLike {
+  /** Prepares a statement. */
   prepare(sql: string): SqliteStatementLike;
+  /** Runs SQL without parameters (pragmas, transaction control). */
   exec(sql: string): unknown;
 }
 
