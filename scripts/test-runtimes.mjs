@@ -80,8 +80,8 @@ function versionOf(binary) {
 }
 
 /** Runs one row of the matrix in the consumer project; returns its passed/failed counts. */
-function run(label, binary, args) {
-  const result = spawnSync(binary, args, { cwd: CONSUMER, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
+function run(label, binary, args, cwd = CONSUMER) {
+  const result = spawnSync(binary, args, { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
   const output = `${result.stdout}${result.stderr}`;
   const counts = /(\d+) passed, (\d+) failed/.exec(output);
   const ok = result.status === 0;
@@ -111,9 +111,10 @@ const rows = [
   [`Bun ${versionOf(binaries.bun)}`, binaries.bun, ["smoke.mjs"]],
   [`Bun ${versionOf(binaries.bun)}: Hono example`, binaries.bun, ["hono-serve.mjs"]],
   ...["node16", "nodenext", "bundler"].map((resolution) => [`TypeScript moduleResolution ${resolution}`, process.execPath, [tsc, "-p", `types/${resolution}`]]),
+  [`JSR publish dry run (Deno ${versionOf(binaries.deno)})`, binaries.deno, ["publish", "--dry-run", "--allow-dirty", "--config", "jsr.json"], ROOT],
 ];
 
-const results = rows.map(([label, binary, args]) => run(label, binary, args));
+const results = rows.map(([label, binary, args, cwd]) => run(label, binary, args, cwd));
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
 const failed = results.reduce((sum, result) => sum + result.failed, 0);
 console.log(`\nruntimes: ${passed} passed, ${failed} failed`);
