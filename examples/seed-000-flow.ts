@@ -5,6 +5,7 @@
  * Run: npm run demo
  */
 import { generateSigningKey, isTokenwiseError, MemoryRefreshTokenStore, TokenManager } from "tokenwise";
+import { failureOf } from "./shared/outcome.js";
 
 const tokens = new TokenManager<{ email: string; role: string[] }>({
   issuer: "https://api.example.test",
@@ -38,16 +39,6 @@ async function waitUntil(instant: Date): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, delay)));
 }
 
-async function expectFailure(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action();
-  } catch (error) {
-    if (isTokenwiseError(error)) return `${error.status} ${error.code}`;
-    throw error;
-  }
-  throw new Error("the demo expected this step to fail");
-}
-
 function step(number: string, text: string): void {
   console.log(`\n${number}. ${text}`);
 }
@@ -76,11 +67,11 @@ console.log("   GET /profile →", await getProfile(refreshed.accessToken));
 
 step("7a", "The user logs out: the refresh token is revoked and refused from now on");
 console.log(`   revoked: ${await tokens.revoke(login.refreshToken)}`);
-console.log("   refresh →", await expectFailure(() => tokens.refresh(login.refreshToken)));
+console.log("   refresh →", await failureOf(() => tokens.refresh(login.refreshToken)));
 
 step("7b", "A new login; when its refresh token expires, the user must log in again");
 const again = await tokens.issue({ subject: "ada@example.test", claims: { email: "ada@example.test", role: ["admin"] } });
 await waitUntil(again.refreshTokenExpiresAt);
-console.log("   refresh →", await expectFailure(() => tokens.refresh(again.refreshToken)));
+console.log("   refresh →", await failureOf(() => tokens.refresh(again.refreshToken)));
 
 console.log("\nDone: every step of seed 000's flow behaved as described.");

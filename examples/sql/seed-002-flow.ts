@@ -2,21 +2,12 @@
  * Seed 002's flow against any RefreshTokenStore: staff and customer logins, a rotating refresh,
  * regenerate_token, reuse detection and logout — printing each response in the seed's shape.
  */
-import { generateSigningKey, isTokenwiseError, TokenManager, type RefreshTokenStore, type TokenPair } from "tokenwise";
+import { generateSigningKey, TokenManager, type RefreshTokenStore, type TokenPair } from "tokenwise";
+import { failureOf } from "../shared/outcome.js";
 
 /** Seed 002's response body: `{ token, refresh_token, token_expires_in }`. */
 function seedResponse(pair: TokenPair): { token: string; refresh_token: string; token_expires_in: number } {
   return { token: `${pair.accessToken.slice(0, 16)}…`, refresh_token: `${pair.refreshToken.slice(0, 8)}…`, token_expires_in: pair.expiresIn };
-}
-
-async function failureOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action();
-  } catch (error) {
-    if (isTokenwiseError(error)) return `${error.status} ${error.code}`;
-    throw error;
-  }
-  throw new Error("expected this step to fail");
 }
 
 /** Runs the flow; throws if any step does not behave as seed 002 describes. */
