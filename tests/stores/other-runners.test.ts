@@ -1,0 +1,18 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "../..");
+
+describe("runStoreConformance under another test runner", () => {
+  it("runs every check under node:test and they all pass", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", "tests/runtimes/conformance-node-test.ts"], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(/^# pass 24$/m);
+    expect(stdout).toMatch(/^# fail 0$/m);
+  });
+});
