@@ -1,38 +1,15 @@
-import { TokenManager } from "tokenwise";
-import type { SqlRefreshTokenStore } from "tokenwise/sql";
 import { afterAll, describe, expect, it } from "vitest";
-import { openMariadb, openOrSkip, openPostgres, openSqliteFile, openStore, uniquePrefix, type DatabaseOpener, type TestDatabase } from "./databases.js";
-import { startWorker } from "./processes.js";
+import { openMariadb, openOrSkip, openPostgres, openSqliteFile, type DatabaseOpener, type TestDatabase } from "./databases.js";
+import { setUp, startWorker, tokenRows } from "./processes.js";
 
 const PROCESSES = 4;
 const REFRESHES_PER_PROCESS = 50;
-const SECRET = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
 
 const DATABASES: [string, "postgres" | "mysql" | "sqlite", DatabaseOpener][] = [
   ["PostgreSQL", "postgres", openPostgres],
   ["MariaDB", "mysql", openMariadb],
   ["SQLite file", "sqlite", openSqliteFile],
 ];
-
-interface Setup {
-  tokens: TokenManager;
-  store: SqlRefreshTokenStore;
-  env: Record<string, string>;
-}
-
-async function setUp(database: TestDatabase, dialect: string, grace: number): Promise<Setup> {
-  const prefix = uniquePrefix();
-  const store = await openStore(database, prefix);
-  const tokens = new TokenManager({
-    issuer: "https://multi-process.test",
-    audience: "api",
-    signingKeys: [{ alg: "HS256", secret: Buffer.from(SECRET, "base64url") }],
-    store,
-    reuseGraceSeconds: grace,
-  });
-  const env = { DIALECT: dialect, TABLE_PREFIX: prefix, SECRET, GRACE: String(grace), SQLITE_PATH: database.path ?? "" };
-  return { tokens, store, env };
-}
 
 /** Starts the workers, releases them at once, and gathers every outcome. */
 async function race(env: Record<string, string>, token: string): Promise<{ token?: string; code?: string }[]> {
@@ -43,15 +20,6 @@ async function race(env: Record<string, string>, token: string): Promise<{ token
   for (const worker of workers) worker.process.stdin.write("go\n");
   const reports = await Promise.all(workers.map((worker) => worker.nextLine()));
   return reports.flatMap((report) => JSON.parse(report) as { token?: string; code?: string }[]);
-}
-
-async function tokenRows(database: TestDatabase, prefix: string, sessionId: string) {
-  const placeholder = database.client.dialect === "postgres" ? "$1" : "?";
-  const { rows } = await database.client.query(
-    `SELECT hash, spent_at, successor_hash, sealed_successor FROM ${prefix}refresh_tokens WHERE session_id = ${placeholder}`,
-    [sessionId],
-  );
-  return rows as { hash: string; spent_at: unknown; successor_hash: string | null; sealed_successor: string | null }[];
 }
 
 for (const [name, dialect, open] of DATABASES) {

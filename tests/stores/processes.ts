@@ -2,6 +2,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { TokenManager } from "tokenwise";
+import type { SqlRefreshTokenStore } from "tokenwise/sql";
+import { openStore, uniquePrefix, type TestDatabase } from "./databases.js";
 
 const WORKER = join(import.meta.dirname, "refresh-worker.ts");
 const ROOT = join(import.meta.dirname, "../..");
@@ -44,3 +47,37 @@ export function startWorker(env: Record<string, string>): Worker {
     },
   };
 }
+
+const SECRET = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+
+/** A manager and store over fresh tables, and the environment a worker needs to open the same. */
+export interface Setup {
+  tokens: TokenManager;
+  store: SqlRefreshTokenStore;
+  env: Record<string, string>;
+}
+
+export async function setUp(database: TestDatabase, dialect: string, grace: number): Promise<Setup> {
+  const prefix = uniquePrefix();
+  const store = await openStore(database, prefix);
+  const tokens = new TokenManager({
+    issuer: "https://multi-process.test",
+    audience: "api",
+    signingKeys: [{ alg: "HS256", secret: Buffer.from(SECRET, "base64url") }],
+    store,
+    reuseGraceSeconds: grace,
+  });
+  const env = { DIALECT: dialect, TABLE_PREFIX: prefix, SECRET, GRACE: String(grace), SQLITE_PATH: database.path ?? "" };
+  return { tokens, store, env };
+}
+
+/** Every token row of a session, read straight from the table. */
+export async function tokenRows(database: TestDatabase, prefix: string, sessionId: string) {
+  const placeholder = database.client.dialect === "postgres" ? "$1" : "?";
+  const { rows } = await database.client.query(
+    `SELECT hash, spent_at, successor_hash, sealed_successor FROM ${prefix}refresh_tokens WHERE session_id = ${placeholder}`,
+    [sessionId],
+  );
+  return rows as { hash: string; spent_at: unknown; successor_hash: string | null; sealed_successor: string | null }[];
+}
+

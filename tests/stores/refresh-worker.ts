@@ -6,6 +6,8 @@
  * Modes:
  * - race: REFRESHES concurrent refreshes of TOKEN; prints one JSON array of outcomes.
  * - chain: refreshes TOKEN, then its successor, and so on, printing each new token, until killed.
+ * - spend: one store.spendToken of HASH with successor SUCCESSOR_HASH in SESSION_ID, printing
+ *   "started" first; the parent kills it while it waits.
  */
 import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
@@ -23,11 +25,12 @@ function openClient(): SqlClient {
   return wrapSqliteDatabase(new Database(env.SQLITE_PATH as string), { busyTimeoutMs: 20_000 });
 }
 
+const store = new SqlRefreshTokenStore({ client: openClient(), tablePrefix: env.TABLE_PREFIX });
 const tokens = new TokenManager({
   issuer: "https://multi-process.test",
   audience: "api",
   signingKeys: [{ alg: "HS256", secret: Buffer.from(env.SECRET as string, "base64url") }],
-  store: new SqlRefreshTokenStore({ client: openClient(), tablePrefix: env.TABLE_PREFIX }),
+  store,
   reuseGraceSeconds: Number(env.GRACE),
 });
 
@@ -51,4 +54,19 @@ async function chain(): Promise<void> {
   }
 }
 
-await (env.MODE === "chain" ? chain() : race());
+async function spend(): Promise<void> {
+  const at = new Date();
+  const successor = {
+    hash: env.SUCCESSOR_HASH as string,
+    sessionId: env.SESSION_ID as string,
+    issuedAt: at,
+    expiresAt: new Date(at.getTime() + 3_600_000),
+    spentAt: null,
+    successorHash: null,
+    sealedSuccessor: null,
+  };
+  console.log("started");
+  console.log(String(await store.spendToken({ hash: env.HASH as string, at, successor, sealedSuccessor: "A".repeat(43) })));
+}
+
+await (env.MODE === "chain" ? chain() : env.MODE === "spend" ? spend() : race());
