@@ -1,20 +1,13 @@
 /**
- * Signing keys: what the app configures, and the imported form the manager signs and verifies
- * with. Keys are imported once, when the manager is created, never per token.
+ * Signing keys as the app configures them, and the checks that need no import. The import itself
+ * (`lib/_key-import.ts`) happens once, when the manager is created, never per token.
  *
  * @module
  */
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  importPKCS8,
-  importSPKI,
-  type JWK as JoseJwk,
-} from "jose";
+import { generateKeyPair } from "jose";
 import { InvalidConfigError } from "./errors.js";
-import { fromBase64Url, toBase64Url, utf8 } from "./lib/_bytes.js";
+import { ALGORITHMS, HMAC_MIN_BYTES, isAsymmetricAlgorithm, isCryptoKey, isHmacAlgorithm } from "./lib/_algorithms.js";
+import { utf8 } from "./lib/_bytes.js";
 import { secureRandomBytes } from "./random.js";
 
 /** HMAC algorithms: one shared secret signs and verifies. */
@@ -69,8 +62,6 @@ export interface Jwk {
   [parameter: string]: unknown;
 }
 
-type JWK = Jwk & JoseJwk;
-
 /** A key as the app holds it: a Web Crypto key, a JWK, or PEM text (PKCS#8 private, SPKI public). */
 export type KeyMaterial = CryptoKey | Jwk | string;
 
@@ -101,37 +92,6 @@ export interface AsymmetricSigningKey {
 
 /** A signing key as configured. */
 export type SigningKey = HmacSigningKey | AsymmetricSigningKey;
-
-/** A key after import. Internal to the manager. */
-export interface ImportedKey {
-  alg: SigningAlgorithm;
-  kid: string;
-  /** Signs; `null` for verify-only keys. */
-  signKey: CryptoKey | null;
-  verifyKey: CryptoKey;
-  /** Public JWK with `kid`, `alg` and `use`, or `null` for HMAC keys (never published). */
-  publicJwk: Jwk | null;
-}
-
-const HMAC_MIN_BYTES: Readonly<Record<HmacAlgorithm, number>> = { HS256: 32, HS384: 48, HS512: 64 };
-const EXPECTED_KEY_TYPE: Readonly<Record<AsymmetricAlgorithm, { kty: string; crv?: string }>> = {
-  ES256: { kty: "EC", crv: "P-256" },
-  ES384: { kty: "EC", crv: "P-384" },
-  EdDSA: { kty: "OKP", crv: "Ed25519" },
-  RS256: { kty: "RSA" },
-  PS256: { kty: "RSA" },
-};
-const RSA_MIN_BITS = 2048;
-const ALGORITHMS: readonly string[] = [...Object.keys(HMAC_MIN_BYTES), ...Object.keys(EXPECTED_KEY_TYPE)];
-
-function isHmacAlgorithm(alg: unknown): alg is HmacAlgorithm {
-  return typeof alg === "string" && Object.hasOwn(HMAC_MIN_BYTES, alg);
-}
-
-function isAsymmetricAlgorithm(alg: unknown): alg is AsymmetricAlgorithm {
-  return typeof alg === "string" && Object.hasOwn(EXPECTED_KEY_TYPE, alg);
-}
-const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
 
 /**
  * Checks what can be checked without importing: a non-empty list, supported algorithms, key
@@ -183,131 +143,9 @@ function knownSecretLength(secret: unknown): number | undefined | null {
   if (typeof secret === "string") return utf8(secret).length;
   if (secret instanceof Uint8Array) return secret.length;
   if (isCryptoKey(secret)) return secret.type === "secret" ? undefined : null;
-  const jwk = secret as JWK | null;
+  const jwk = secret as Jwk | null;
   if (typeof jwk === "object" && jwk !== null && jwk.kty === "oct" && typeof jwk.k === "string") return Math.floor((jwk.k.length * 6) / 8);
   return null;
-}
-
-/**
- * Imports the configured keys after {@link checkSigningKeys}: key type and curve matching the
- * algorithm, RSA modulus size, and each key's `kid` (explicit or RFC 7638 thumbprint) unique.
- *
- * @param keys - the `signingKeys` option, already checked
- * @returns imported keys, in the same order
- * @throws {InvalidConfigError} `invalid_config` naming the bad key, e.g. `signingKeys[1].privateKey`
- */
-export async function importSigningKeys(keys: readonly SigningKey[]): Promise<ImportedKey[]> {
-  const imported = await Promise.all(
-    keys.map((key, index) =>
-      "secret" in key ? importHmacKey(key, `signingKeys[${index}]`) : importAsymmetricKey(key, `signingKeys[${index}]`),
-    ),
-  );
-  imported.forEach((key, index) => {
-    if (imported.findIndex((other) => other.kid === key.kid) !== index) {
-      throw new InvalidConfigError(`signingKeys[${index}].kid`, `duplicate kid ${JSON.stringify(key.kid)}`);
-    }
-  });
-  return imported;
-}
-
-async function importHmacKey(key: HmacSigningKey, option: string): Promise<ImportedKey> {
-  const secretOption = `${option}.secret`;
-  const secret = await guard(secretOption, () => hmacSecretBytes(key.secret));
-  const minimum = HMAC_MIN_BYTES[key.alg];
-  if (secret.length < minimum) {
-    throw new InvalidConfigError(secretOption, `${key.alg} needs a secret of at least ${minimum} bytes (RFC 7518 §3.2); got ${secret.length}`);
-  }
-  // Imported once as a non-extractable CryptoKey: jose would otherwise re-import raw bytes on every call.
-  const cryptoKey = await guard(secretOption, () =>
-    crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: `SHA-${key.alg.slice(2)}` }, false, ["sign", "verify"]),
-  );
-  const kid = key.kid ?? (await calculateJwkThumbprint({ kty: "oct", k: toBase64Url(secret) }));
-  return { alg: key.alg, kid, signKey: cryptoKey, verifyKey: cryptoKey, publicJwk: null };
-}
-
-async function hmacSecretBytes(secret: HmacSigningKey["secret"]): Promise<Uint8Array<ArrayBuffer>> {
-  if (typeof secret === "string") return utf8(secret) as Uint8Array<ArrayBuffer>;
-  if (secret instanceof Uint8Array) return new Uint8Array(secret);
-  if (isCryptoKey(secret)) {
-    if (secret.type !== "secret" || !secret.extractable) throw new TypeError("expected an extractable HMAC CryptoKey");
-    return new Uint8Array(await crypto.subtle.exportKey("raw", secret));
-  }
-  const decoded = typeof secret?.k === "string" && secret.kty === "oct" ? fromBase64Url(secret.k) : null;
-  if (!decoded) throw new TypeError("expected bytes, a string, an oct JWK or an HMAC CryptoKey");
-  return new Uint8Array(decoded);
-}
-
-async function importAsymmetricKey(key: AsymmetricSigningKey, option: string): Promise<ImportedKey> {
-  const signKey =
-    key.privateKey === undefined ? null : await guard(`${option}.privateKey`, () => importPrivate(key.privateKey as KeyMaterial, key.alg));
-  const publicOption = key.publicKey === undefined ? `${option}.privateKey` : `${option}.publicKey`;
-  const publicJwk = await guard(publicOption, () =>
-    key.publicKey === undefined ? publicJwkOfPrivate(signKey as CryptoKey) : publicJwkOf(key.publicKey, key.alg),
-  );
-  checkKeyType(publicJwk, key.alg, publicOption);
-  const verifyKey = await guard(publicOption, () => importJWK(publicJwk, key.alg) as Promise<CryptoKey>);
-  const kid = key.kid ?? (await calculateJwkThumbprint(publicJwk));
-  return { alg: key.alg, kid, signKey, verifyKey, publicJwk: { ...publicJwk, kid, alg: key.alg, use: "sig" } };
-}
-
-async function importPrivate(material: KeyMaterial, alg: AsymmetricAlgorithm): Promise<CryptoKey> {
-  if (isCryptoKey(material)) {
-    if (material.type !== "private") throw new TypeError("expected a private CryptoKey");
-    return material;
-  }
-  if (typeof material === "string") return importPKCS8(material, alg, { extractable: true });
-  if (typeof material.d !== "string") throw new TypeError("expected a private JWK (with \"d\")");
-  return importJWK(material, alg, { extractable: true }) as Promise<CryptoKey>;
-}
-
-async function publicJwkOfPrivate(privateKey: CryptoKey): Promise<JWK> {
-  if (!privateKey.extractable) {
-    throw new TypeError("a non-extractable private CryptoKey needs its publicKey configured beside it");
-  }
-  return stripPrivateMembers(await exportJWK(privateKey));
-}
-
-async function publicJwkOf(material: KeyMaterial, alg: AsymmetricAlgorithm): Promise<JWK> {
-  if (isCryptoKey(material)) {
-    if (material.type !== "public") throw new TypeError("expected a public CryptoKey");
-    return stripPrivateMembers(await exportJWK(material));
-  }
-  if (typeof material === "string") return stripPrivateMembers(await exportJWK(await importSPKI(material, alg, { extractable: true })));
-  return stripPrivateMembers(material);
-}
-
-function stripPrivateMembers(jwk: JWK): JWK {
-  const publicJwk: JWK = { ...jwk };
-  for (const member of PRIVATE_JWK_MEMBERS) delete publicJwk[member];
-  delete publicJwk.key_ops;
-  delete publicJwk.ext;
-  return publicJwk;
-}
-
-function checkKeyType(jwk: JWK, alg: AsymmetricAlgorithm, option: string): void {
-  const expected = EXPECTED_KEY_TYPE[alg];
-  if (jwk.kty !== expected.kty || (expected.crv !== undefined && jwk.crv !== expected.crv)) {
-    throw new InvalidConfigError(option, `${alg} needs a ${expected.kty}${expected.crv ? ` ${expected.crv}` : ""} key; got ${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ""}`);
-  }
-  if (expected.kty === "RSA") {
-    const bits = Math.floor(((jwk.n ?? "").length * 6) / 8) * 8;
-    if (bits < RSA_MIN_BITS) throw new InvalidConfigError(option, `${alg} needs an RSA key of at least ${RSA_MIN_BITS} bits; got ${bits}`);
-  }
-}
-
-/** Runs a key import, turning whatever it throws into an `invalid_config` naming the option. */
-async function guard<T>(option: string, importer: () => Promise<T>): Promise<T> {
-  try {
-    return await importer();
-  } catch (error) {
-    if (error instanceof InvalidConfigError) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new InvalidConfigError(option, `cannot import key: ${detail}`, { cause: error });
-  }
-}
-
-function isCryptoKey(value: unknown): value is CryptoKey {
-  return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 }
 
 /**

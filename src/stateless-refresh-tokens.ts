@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { appClaimsOf, checkSessionClaims } from "./access-tokens.js";
-import { InvalidRefreshTokenError, RefreshTokenExpiredError } from "./errors.js";
+import { appClaimsOf, checkAppClaims, checkSessionClaims } from "./access-tokens.js";
+import { InvalidRefreshTokenError, RefreshTokenExpiredError, SessionRevokedError } from "./errors.js";
 import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput } from "./lib/_jwt.js";
-import type { JsonObject } from "./store.js";
+import type { RefreshOutcome } from "./opaque-sessions.js";
+import type { JsonObject, SessionRecord } from "./store.js";
 
 /** The `typ` header of stateless refresh tokens. */
 export const REFRESH_TOKEN_TYPE = "rt+jwt";
@@ -57,4 +58,34 @@ export async function verifyStatelessRefreshToken(context: JwtContext, token: un
     issuedAt: new Date((payload.iat as number) * 1000),
     expiresAt: new Date((payload.exp as number) * 1000),
   };
+}
+
+/**
+ * A stateless refresh: verifies the refresh JWT and decides the claims of the next access token
+ * (through `resolveClaims` when configured, which sees a session rebuilt from the token). The
+ * same refresh token is handed back: without state there is nothing to rotate. Internal.
+ *
+ * @throws {RefreshTokenExpiredError} `refresh_token_expired`
+ * @throws {InvalidRefreshTokenError} `invalid_refresh_token`
+ * @throws {SessionRevokedError} `session_revoked` when `resolveClaims` refuses
+ */
+export async function refreshStatelessSession(
+  context: JwtContext,
+  token: unknown,
+  resolveClaims: ((session: SessionRecord) => JsonObject | null | Promise<JsonObject | null>) | null,
+): Promise<RefreshOutcome> {
+  const verified = await verifyStatelessRefreshToken(context, token);
+  const session: SessionRecord = {
+    id: verified.sessionId,
+    subject: verified.subject,
+    claims: verified.claims,
+    metadata: {},
+    createdAt: verified.issuedAt,
+    lastUsedAt: context.now(),
+    expiresAt: verified.expiresAt,
+    revokedAt: null,
+  };
+  const claims = resolveClaims ? await resolveClaims(session) : verified.claims;
+  if (claims === null) throw new SessionRevokedError("resolveClaims refused the session");
+  return { token: token as string, expiresAt: verified.expiresAt, session, claims: checkAppClaims(claims, "resolveClaims()") };
 }

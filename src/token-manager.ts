@@ -5,14 +5,15 @@
  * @module
  */
 import { appClaimsOf, checkAppClaims, signAccessToken, verifyAccessTokenJwt, type VerifiedAccessToken } from "./access-tokens.js";
-import { InvalidArgumentError, SessionRevokedError, UnsupportedOperationError } from "./errors.js";
+import { InvalidArgumentError, UnsupportedOperationError } from "./errors.js";
 import type { TokenEvent } from "./events.js";
 import { toBase64Url } from "./lib/_bytes.js";
 import { createJwtContext, type JwtContext } from "./lib/_jwt.js";
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from "./options.js";
 import { OpaqueSessions } from "./opaque-sessions.js";
-import { checkSigningKeys, importSigningKeys, type Jwk } from "./signing-keys.js";
-import { signStatelessRefreshToken, verifyStatelessRefreshToken } from "./stateless-refresh-tokens.js";
+import { importSigningKeys } from "./lib/_key-import.js";
+import { checkSigningKeys, type Jwk } from "./signing-keys.js";
+import { refreshStatelessSession, signStatelessRefreshToken } from "./stateless-refresh-tokens.js";
 import type { JsonObject, SessionRecord } from "./store.js";
 
 /** What `issue()` needs: who logged in, and what the access tokens should say about them. */
@@ -182,23 +183,10 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
       const access = await this.#signAccessToken(context, refreshed.session.subject, refreshed.session.id, refreshed.claims);
       return this.#pair(access, refreshed.token, refreshed.expiresAt);
     }
-    const verified = await verifyStatelessRefreshToken(context, refreshToken);
-    const now = this.#options.now();
-    const session: SessionRecord = {
-      id: verified.sessionId,
-      subject: verified.subject,
-      claims: verified.claims,
-      metadata: {},
-      createdAt: verified.issuedAt,
-      lastUsedAt: now,
-      expiresAt: verified.expiresAt,
-      revokedAt: null,
-    };
-    const claims = this.#options.resolveClaims ? await this.#options.resolveClaims(session) : verified.claims;
-    if (claims === null) throw new SessionRevokedError("resolveClaims refused the session");
-    const access = await this.#signAccessToken(context, verified.subject, verified.sessionId, checkAppClaims(claims, "resolveClaims()"));
-    this.#emit({ type: "refreshed", at: now, subject: verified.subject, sessionId: verified.sessionId, replayed: false });
-    return this.#pair(access, refreshToken as string, verified.expiresAt);
+    const refreshed = await refreshStatelessSession(context, refreshToken, this.#options.resolveClaims);
+    const access = await this.#signAccessToken(context, refreshed.session.subject, refreshed.session.id, refreshed.claims);
+    this.#emit({ type: "refreshed", at: this.#options.now(), subject: refreshed.session.subject, sessionId: refreshed.session.id, replayed: false });
+    return this.#pair(access, refreshed.token, refreshed.expiresAt);
   }
 
   /**

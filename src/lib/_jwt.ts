@@ -4,7 +4,7 @@
  */
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
 import type { RandomBytes } from "../random.js";
-import type { ImportedKey } from "../signing-keys.js";
+import type { ImportedKey } from "./_key-import.js";
 import type { JsonObject } from "../store.js";
 import { toBase64Url } from "./_bytes.js";
 
