@@ -61,7 +61,7 @@ async function readFrom(source: RefreshTokenSource, request: Request, options: R
 
 async function readBody(request: Request, maxBytes: number): Promise<string | null> {
   if (!request.body || request.bodyUsed) return null;
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const text = await readBoundedText(request, maxBytes);
   if (text.trim() === "") return null;
   if (type === "application/x-www-form-urlencoded") {
@@ -70,7 +70,7 @@ async function readBody(request: Request, maxBytes: number): Promise<string | nu
     if (grantType !== null && grantType !== "refresh_token") throw new InvalidRequestError(`Unsupported grant_type ${JSON.stringify(grantType.slice(0, 40))}`);
     return tokenField(form.get("refresh_token"));
   }
-  if (type === "application/json" || type === undefined || type === "") {
+  if (type === "application/json" || type === "") {
     let body: unknown;
     try {
       body = JSON.parse(text);
