@@ -315,3 +315,16 @@ describe("expiry and purging via the injected clock", () => {
     await expect(tokens.refresh(next.refreshToken)).resolves.toMatchObject({ sessionId: live.sessionId });
   });
 });
+
+describe("session management refuses bad input with typed errors", () => {
+  it("answers garbage subjects, session ids and tokens with invalid_argument or invalid_refresh_token", async () => {
+    const { tokens } = await createHarness();
+    for (const value of [undefined, null, 42, "", {}, ["u"]]) {
+      expect(await errorCodeOf(() => tokens.revokeAllSessions(value as never))).toBe("invalid_argument");
+      expect(await errorCodeOf(() => tokens.listSessions(value as never))).toBe("invalid_argument");
+      expect(await errorCodeOf(() => tokens.revokeSession(value as never))).toBe("invalid_argument");
+      expect(await errorCodeOf(() => tokens.revoke(value))).toBe("invalid_refresh_token");
+      expect(await errorCodeOf(() => tokens.reissueAccessToken(value))).toBe("invalid_token");
+    }
+  });
+});
