@@ -54,42 +54,53 @@ async function dropPrefixedTables(client: SqlClient, listTables: string): Promis
   }
 }
 
-export const openPostgres: DatabaseOpener = async () => {
-  const pool = new pg.Pool({ ...PG_CONFIG, max: 10, connectionTimeoutMillis: 3000 });
+/** Opens a server through its pool: probe it, wrap it, and drop this run's tables when done. */
+async function openServer(options: {
+  name: string;
+  address: string;
+  client: SqlClient;
+  probe: () => Promise<unknown>;
+  end: () => Promise<void>;
+  listTables: string;
+}): Promise<TestDatabase | string> {
   try {
-    await pool.query("SELECT 1");
+    await options.probe();
   } catch (error) {
-    await pool.end();
-    return `PostgreSQL at ${PG_CONFIG.host}:${PG_CONFIG.port} unreachable (${(error as Error).message})`;
+    await options.end();
+    return `${options.name} at ${options.address} unreachable (${(error as Error).message})`;
   }
-  const client = wrapPgPool(pool);
   return {
-    name: "PostgreSQL (pg)",
-    client,
+    name: options.name,
+    client: options.client,
     async close() {
-      await dropPrefixedTables(client, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
-      await pool.end();
+      await dropPrefixedTables(options.client, options.listTables);
+      await options.end();
     },
   };
+}
+
+export const openPostgres: DatabaseOpener = () => {
+  const pool = new pg.Pool({ ...PG_CONFIG, max: 10, connectionTimeoutMillis: 3000 });
+  return openServer({
+    name: "PostgreSQL (pg)",
+    address: `${PG_CONFIG.host}:${PG_CONFIG.port}`,
+    client: wrapPgPool(pool),
+    probe: () => pool.query("SELECT 1"),
+    end: () => pool.end(),
+    listTables: "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+  });
 };
 
-export const openMariadb: DatabaseOpener = async () => {
+export const openMariadb: DatabaseOpener = () => {
   const pool = mysql.createPool({ ...MYSQL_CONFIG, connectionLimit: 10, connectTimeout: 3000 });
-  try {
-    await pool.query("SELECT 1");
-  } catch (error) {
-    await pool.end();
-    return `MariaDB/MySQL at ${MYSQL_CONFIG.host}:${MYSQL_CONFIG.port} unreachable (${(error as Error).message})`;
-  }
-  const client = wrapMysql2Pool(pool);
-  return {
+  return openServer({
     name: "MariaDB (mysql2)",
-    client,
-    async close() {
-      await dropPrefixedTables(client, "SELECT table_name AS table_name FROM information_schema.tables WHERE table_schema = DATABASE()");
-      await pool.end();
-    },
-  };
+    address: `${MYSQL_CONFIG.host}:${MYSQL_CONFIG.port}`,
+    client: wrapMysql2Pool(pool),
+    probe: () => pool.query("SELECT 1"),
+    end: () => pool.end(),
+    listTables: "SELECT table_name AS table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+  });
 };
 
 export const openSqliteFile: DatabaseOpener = async () => {

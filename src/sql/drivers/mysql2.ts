@@ -4,6 +4,7 @@
  * @module
  */
 import type { SqlClient, SqlExecutor, SqlResult } from "../client.js";
+import { inTransaction } from "./_transaction.js";
 
 /** What `mysql2/promise` `execute` resolves to: rows for reads, a result header for writes. */
 type Mysql2Result = [unknown, unknown];
@@ -68,19 +69,13 @@ export function wrapMysql2Pool(pool: Mysql2PoolLike): SqlClient {
     ...executor(pool),
     async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const connection = await pool.getConnection();
-      let broken = false;
-      try {
-        await connection.beginTransaction();
-        const result = await work(executor(connection));
-        await connection.commit();
-        return result;
-      } catch (error) {
-        await connection.rollback().catch(() => (broken = true));
-        throw error;
-      } finally {
-        if (broken) connection.destroy();
-        else connection.release();
-      }
+      const steps = {
+        begin: () => connection.beginTransaction(),
+        commit: () => connection.commit(),
+        rollback: () => connection.rollback(),
+        release: (broken: unknown) => (broken === undefined ? connection.release() : connection.destroy()),
+      };
+      return inTransaction(steps, () => work(executor(connection)));
     },
   };
 }

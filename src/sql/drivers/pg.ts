@@ -4,6 +4,7 @@
  * @module
  */
 import type { SqlClient, SqlExecutor, SqlResult } from "../client.js";
+import { inTransaction } from "./_transaction.js";
 
 /** The part of a `pg` query result the store reads. */
 export interface PgQueryResult {
@@ -61,18 +62,13 @@ export function wrapPgPool(pool: PgPoolLike): SqlClient {
     ...executor(pool),
     async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const connection = await pool.connect();
-      let broken: unknown;
-      try {
-        await connection.query("BEGIN");
-        const result = await work(executor(connection));
-        await connection.query("COMMIT");
-        return result;
-      } catch (error) {
-        await connection.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
-        throw error;
-      } finally {
-        connection.release(broken instanceof Error ? broken : broken !== undefined);
-      }
+      const steps = {
+        begin: () => connection.query("BEGIN"),
+        commit: () => connection.query("COMMIT"),
+        rollback: () => connection.query("ROLLBACK"),
+        release: (broken: unknown) => connection.release(broken instanceof Error ? broken : broken !== undefined),
+      };
+      return inTransaction(steps, () => work(executor(connection)));
     },
   };
 }
