@@ -70,13 +70,16 @@ export {
   type SigningKey,
 } from "./signing-keys.js";
 export { REFRESH_TOKEN_TYPE } from "./stateless-refresh-tokens.js";
-export type {
-  JsonObject,
-  RefreshTokenLookup,
-  RefreshTokenRecord,
-  RefreshTokenStore,
-  SessionRecord,
-  SpendTokenRequest,
+export {
+  sessionBelongsTo,
+  type CreateSessionOptions,
+  type JsonObject,
+  type RefreshTokenLookup,
+  type RefreshTokenRecord,
+  type RefreshTokenStore,
+  type SessionBinding,
+  type SessionRecord,
+  type SpendTokenRequest,
 } from "./store.js";
 export {
   TokenManager,

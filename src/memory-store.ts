@@ -4,12 +4,14 @@
  *
  * @module
  */
-import type {
-  RefreshTokenLookup,
-  RefreshTokenRecord,
-  RefreshTokenStore,
-  SessionRecord,
-  SpendTokenRequest,
+import {
+  sessionBelongsTo,
+  type CreateSessionOptions,
+  type RefreshTokenLookup,
+  type RefreshTokenRecord,
+  type RefreshTokenStore,
+  type SessionRecord,
+  type SpendTokenRequest,
 } from "./store.js";
 
 interface StoredSession {
@@ -40,14 +42,17 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
   readonly #sessionIdsBySubject = new Map<string, Set<string>>();
 
   /** {@inheritDoc RefreshTokenStore.createSession} */
-  async createSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
+  async createSession(session: SessionRecord, token: RefreshTokenRecord, options: CreateSessionOptions = {}): Promise<string[]> {
     if (this.#sessions.has(session.id)) throw new Error(`session ${session.id} already exists`);
     if (this.#tokens.has(token.hash)) throw new Error("refresh token hash already exists");
+    const evicted = this.#sessionsBeyondLimit(session, options.maxActiveSessions);
+    for (const sessionId of evicted) this.#revoke(sessionId, session.createdAt);
     this.#sessions.set(session.id, { record: copySession(session), tokenHashes: new Set([token.hash]) });
     this.#tokens.set(token.hash, { ...token });
     let subjectSessions = this.#sessionIdsBySubject.get(session.subject);
     if (!subjectSessions) this.#sessionIdsBySubject.set(session.subject, (subjectSessions = new Set()));
     subjectSessions.add(session.id);
+    return evicted;
   }
 
   /** {@inheritDoc RefreshTokenStore.findToken} */
@@ -63,6 +68,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     const token = this.#tokens.get(request.hash);
     const stored = token && this.#sessions.get(token.sessionId);
     const at = request.at.getTime();
+    if (token && token.spentAt !== null && token.successorHash === request.successor.hash) return true;
     if (!token || !stored || token.spentAt !== null || token.expiresAt.getTime() <= at) return false;
     if (!isActive(stored.record, at) || this.#tokens.has(request.successor.hash)) return false;
     token.spentAt = request.at;
@@ -102,14 +108,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
 
   /** {@inheritDoc RefreshTokenStore.listSessions} */
   async listSessions(subject: string, at: Date): Promise<SessionRecord[]> {
-    const active: SessionRecord[] = [];
-    for (const sessionId of this.#sessionIdsBySubject.get(subject) ?? []) {
-      const stored = this.#sessions.get(sessionId);
-      if (stored && isActive(stored.record, at.getTime())) active.push(copySession(stored.record));
-    }
-    return active.sort(
-      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    return this.#activeSessions(subject, at.getTime()).map(copySession);
   }
 
   /** {@inheritDoc RefreshTokenStore.purgeExpired} */
@@ -133,11 +132,28 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     return deleted;
   }
 
+  /** The ids of the oldest active sessions to revoke so that `newest` stays within `limit`. */
+  #sessionsBeyondLimit(newest: SessionRecord, limit: number | undefined): string[] {
+    if (limit === undefined) return [];
+    const others = this.#activeSessions(newest.subject, newest.createdAt.getTime()).filter((session) => sessionBelongsTo(session, newest));
+    return others.slice(0, Math.max(0, others.length + 1 - limit)).map((session) => session.id);
+  }
+
   #revoke(sessionId: string, at: Date): boolean {
     const stored = this.#sessions.get(sessionId);
     if (!stored || stored.record.revokedAt !== null) return false;
     stored.record.revokedAt = at;
     return true;
+  }
+
+  /** The subject's active sessions as stored (not copies), oldest first. */
+  #activeSessions(subject: string, now: number): SessionRecord[] {
+    const active: SessionRecord[] = [];
+    for (const sessionId of this.#sessionIdsBySubject.get(subject) ?? []) {
+      const stored = this.#sessions.get(sessionId);
+      if (stored && isActive(stored.record, now)) active.push(stored.record);
+    }
+    return active.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   #deleteSession(sessionId: string, stored: StoredSession): number {

@@ -16,9 +16,11 @@ import {
 } from "./errors.js";
 import type { RevocationReason, TokenEvent } from "./events.js";
 import { constantTimeEqual } from "./lib/_bytes.js";
+import * as results from "./lib/_store-results.js";
+import { withTimeout } from "./lib/_timeout.js";
 import type { ResolvedOptions } from "./options.js";
 import { generateRefreshToken, hashRefreshToken, isOpaqueRefreshToken, sealSuccessor, unsealSuccessor } from "./refresh-tokens.js";
-import type { JsonObject, RefreshTokenLookup, RefreshTokenRecord, RefreshTokenStore, SessionRecord } from "./store.js";
+import { sessionBelongsTo, type JsonObject, type RefreshTokenLookup, type RefreshTokenRecord, type RefreshTokenStore, type SessionRecord } from "./store.js";
 
 /** A refresh token handed to the client, with its expiry. */
 interface IssuedRefreshToken {
@@ -26,11 +28,17 @@ interface IssuedRefreshToken {
   expiresAt: Date;
 }
 
-/** What a successful refresh yields; the manager adds the access token. */
-export interface RefreshOutcome extends IssuedRefreshToken {
+/** What a successful refresh yields, with the access token minted for it. */
+export interface RefreshOutcome<Access> extends IssuedRefreshToken {
   session: SessionRecord;
-  claims: JsonObject;
+  access: Access;
 }
+
+/**
+ * Signs the access token of a refresh. Called before the refresh token is spent, so that a
+ * claim set that cannot be signed never burns the client's token.
+ */
+export type MintAccessToken<Access> = (session: SessionRecord, claims: JsonObject) => Promise<Access>;
 
 /** Internal engine of the opaque refresh-token mode. */
 export class OpaqueSessions<Claims extends JsonObject> {
@@ -44,9 +52,14 @@ export class OpaqueSessions<Claims extends JsonObject> {
     this.#emit = emit;
   }
 
-  /** Stores a new session with its first refresh token, then enforces `maxSessionsPerSubject`. */
+  /**
+   * Stores a new session with its first refresh token, revoking the subject's oldest sessions
+   * beyond `maxSessionsPerSubject` in the same atomic store call: a failed login leaves no
+   * session behind and evicts nothing.
+   */
   async create(input: { sessionId: string; subject: string; claims: JsonObject; metadata: JsonObject }): Promise<IssuedRefreshToken> {
     const now = this.#options.now();
+    const { issuer, audience, maxSessionsPerSubject } = this.#options;
     const session: SessionRecord = {
       id: input.sessionId,
       subject: input.subject,
@@ -56,10 +69,15 @@ export class OpaqueSessions<Claims extends JsonObject> {
       lastUsedAt: now,
       expiresAt: new Date(now.getTime() + this.#options.sessionMaxAge * 1000),
       revokedAt: null,
+      issuer,
+      audience,
     };
     const { token, record } = this.#newToken(session, now);
-    await this.#call("createSession", (store) => store.createSession(session, record));
-    if (Number.isFinite(this.#options.maxSessionsPerSubject)) await this.#evictOldSessions(session, now);
+    const limit = Number.isFinite(maxSessionsPerSubject) ? { maxActiveSessions: maxSessionsPerSubject } : {};
+    const evicted = await this.#call("createSession", results.sessionIds, (store) => store.createSession(session, record, limit));
+    for (const sessionId of evicted) {
+      this.#emit({ type: "revoked", at: now, subject: session.subject, sessionId, reason: "replaced" });
+    }
     return { token, expiresAt: record.expiresAt };
   }
 
@@ -68,27 +86,27 @@ export class OpaqueSessions<Claims extends JsonObject> {
    * Spent (or lost the race to spend it): replay the successor within the grace window,
    * otherwise treat it as reuse and revoke the session.
    */
-  async refresh(presented: unknown): Promise<RefreshOutcome> {
+  async refresh<Access>(presented: unknown, mint: MintAccessToken<Access>): Promise<RefreshOutcome<Access>> {
     if (!isOpaqueRefreshToken(presented)) throw new InvalidRefreshTokenError("The refresh token is malformed");
     const hash = hashRefreshToken(presented);
     const now = this.#options.now();
     let found = await this.#find(hash);
-    if (!this.#options.rotateRefreshTokens && found.token.spentAt === null) return this.#keepWithoutRotation(presented, found, now);
+    if (!this.#options.rotateRefreshTokens && found.token.spentAt === null) return this.#keepWithoutRotation(presented, found, now, mint);
     // Two passes at most: a lost compare-and-set means another caller spent the token just now.
     for (let attempt = 0; attempt < 2 && found.token.spentAt === null; attempt++) {
       requireUsable(found, now);
-      const claims = await this.claimsFor(found.session);
+      const access = await mint(found.session, await this.claimsFor(found.session));
       const { token, record } = this.#newToken(found.session, now);
       const sealedSuccessor = sealSuccessor(presented, token);
-      const spent = await this.#call("spendToken", (store) => store.spendToken({ hash, at: now, successor: record, sealedSuccessor }));
-      if (spent) {
+      const request = { hash, at: now, successor: record, sealedSuccessor };
+      if (await this.#call("spendToken", results.boolean, (store) => store.spendToken(request))) {
         this.#emit({ type: "refreshed", at: now, subject: found.session.subject, sessionId: found.session.id, replayed: false });
-        return { token, expiresAt: record.expiresAt, session: found.session, claims };
+        return { token, expiresAt: record.expiresAt, session: found.session, access };
       }
       found = await this.#find(hash);
     }
     if (found.token.spentAt === null) throw new StoreError("store.spendToken refused to spend a usable token");
-    return this.#replayOrRevoke(presented, found, now);
+    return this.#replayOrRevoke(presented, found, now, mint);
   }
 
   /** The claims for a session's next access token: reloaded by `resolveClaims`, or those of the login. */
@@ -103,7 +121,7 @@ export class OpaqueSessions<Claims extends JsonObject> {
 
   /** The session of an access token, if it is still active and belongs to `subject`. */
   async requireActiveSession(sessionId: string, subject: string): Promise<SessionRecord> {
-    const session = await this.#call("findSession", (store) => store.findSession(sessionId));
+    const session = await this.#findSession(sessionId);
     if (!session || session.subject !== subject || session.revokedAt !== null) throw new SessionRevokedError();
     if (session.expiresAt.getTime() <= this.#options.now().getTime()) throw new SessionRevokedError("The session has ended");
     return session;
@@ -112,15 +130,14 @@ export class OpaqueSessions<Claims extends JsonObject> {
   /** Revokes the session of a refresh token; `false` for an unknown token. */
   async revokeByToken(presented: unknown): Promise<boolean> {
     if (!isOpaqueRefreshToken(presented)) throw new InvalidRefreshTokenError("The refresh token is malformed");
-    const hash = hashRefreshToken(presented);
-    const found = await this.#call("findToken", (store) => store.findToken(hash));
-    return found !== null && constantTimeEqual(found.token.hash, hash) && this.#revoke(found.session, "logout");
+    const found = await this.#lookUp(hashRefreshToken(presented));
+    return found !== null && this.#revoke(found.session, "logout");
   }
 
-  /** Revokes a session by id; `false` when unknown or already revoked. */
+  /** Revokes a session by id; `false` when unknown, of another binding, or already revoked. */
   async revokeById(sessionId: unknown): Promise<boolean> {
     if (typeof sessionId !== "string" || sessionId.length === 0) throw new InvalidArgumentError("sessionId", "expected a non-empty string");
-    const session = await this.#call("findSession", (store) => store.findSession(sessionId));
+    const session = await this.#findSession(sessionId);
     return session !== null && this.#revoke(session, "logout");
   }
 
@@ -128,36 +145,50 @@ export class OpaqueSessions<Claims extends JsonObject> {
   async revokeSubject(subject: unknown): Promise<number> {
     const checked = requireSubject(subject);
     const now = this.#options.now();
-    const count = await this.#call("revokeSubject", (store) => store.revokeSubject(checked, now));
+    const count = await this.#call("revokeSubject", results.count, (store) => store.revokeSubject(checked, now));
     this.#emit({ type: "revoked_all", at: now, subject: checked, count });
     return count;
   }
 
-  /** A subject's active sessions, oldest first. */
+  /** A subject's active sessions of this manager's binding, oldest first. */
   async list(subject: unknown): Promise<SessionRecord[]> {
     const checked = requireSubject(subject);
-    return this.#call("listSessions", (store) => store.listSessions(checked, this.#options.now()));
+    const listed = await this.#call("listSessions", results.sessions, (store) => store.listSessions(checked, this.#options.now()));
+    return listed.filter((session) => sessionBelongsTo(session, this.#options));
   }
 
   /** Deletes what can no longer be used. */
   async purge(): Promise<number> {
-    return this.#call("purgeExpired", (store) => store.purgeExpired(this.#options.now()));
+    return await this.#call("purgeExpired", results.count, (store) => store.purgeExpired(this.#options.now()));
   }
 
+  /** The token of `hash` with its session; unknown when absent or bound to another manager. */
   async #find(hash: string): Promise<RefreshTokenLookup> {
-    const found = await this.#call("findToken", (store) => store.findToken(hash));
-    // Exact, constant-time confirmation: a store may match case-insensitively (MySQL collations).
-    if (!found || !constantTimeEqual(found.token.hash, hash)) throw new InvalidRefreshTokenError("The refresh token is unknown");
+    const found = await this.#lookUp(hash);
+    if (!found) throw new InvalidRefreshTokenError("The refresh token is unknown");
     return found;
   }
 
+  async #lookUp(hash: string): Promise<RefreshTokenLookup | null> {
+    const found = await this.#call("findToken", results.lookupOrNull, (store) => store.findToken(hash));
+    // Exact, constant-time confirmation: a store may match case-insensitively (MySQL collations).
+    if (!found || !constantTimeEqual(found.token.hash, hash)) return null;
+    return sessionBelongsTo(found.session, this.#options) ? found : null;
+  }
+
+  /** A session of this manager's binding, or `null`. */
+  async #findSession(sessionId: string): Promise<SessionRecord | null> {
+    const session = await this.#call("findSession", results.sessionOrNull, (store) => store.findSession(sessionId));
+    return session && sessionBelongsTo(session, this.#options) ? session : null;
+  }
+
   /** `rotateRefreshTokens: false`: the same token stays valid until it expires. */
-  async #keepWithoutRotation(presented: string, found: RefreshTokenLookup, now: Date): Promise<RefreshOutcome> {
+  async #keepWithoutRotation<Access>(presented: string, found: RefreshTokenLookup, now: Date, mint: MintAccessToken<Access>): Promise<RefreshOutcome<Access>> {
     requireUsable(found, now);
-    const claims = await this.claimsFor(found.session);
-    await this.#call("touchSession", (store) => store.touchSession(found.session.id, now));
+    const access = await mint(found.session, await this.claimsFor(found.session));
+    await this.#call("touchSession", results.ignored, (store) => store.touchSession(found.session.id, now));
     this.#emit({ type: "refreshed", at: now, subject: found.session.subject, sessionId: found.session.id, replayed: false });
-    return { token: presented, expiresAt: found.token.expiresAt, session: found.session, claims };
+    return { token: presented, expiresAt: found.token.expiresAt, session: found.session, access };
   }
 
   /**
@@ -165,18 +196,18 @@ export class OpaqueSessions<Claims extends JsonObject> {
    * the caller gets that same successor (unsealed with the presented token); anything else is
    * reuse (RFC 9700 §4.14.2): the whole session is revoked.
    */
-  async #replayOrRevoke(presented: string, found: RefreshTokenLookup, now: Date): Promise<RefreshOutcome> {
+  async #replayOrRevoke<Access>(presented: string, found: RefreshTokenLookup, now: Date, mint: MintAccessToken<Access>): Promise<RefreshOutcome<Access>> {
     const { token: spent, session } = found;
     const graceMs = this.#options.reuseGraceSeconds * 1000;
     const spentAgo = now.getTime() - (spent.spentAt as Date).getTime();
     if (graceMs > 0 && spentAgo < graceMs && spent.successorHash && spent.sealedSuccessor) {
       const successor = unsealSuccessor(presented, spent.sealedSuccessor);
       if (successor !== null && constantTimeEqual(hashRefreshToken(successor), spent.successorHash)) {
-        const next = await this.#call("findToken", (store) => store.findToken(spent.successorHash as string));
+        const next = await this.#lookUp(spent.successorHash);
         if (next && next.token.spentAt === null && isUsable(next, now)) {
-          const claims = await this.claimsFor(next.session);
+          const access = await mint(next.session, await this.claimsFor(next.session));
           this.#emit({ type: "refreshed", at: now, subject: session.subject, sessionId: session.id, replayed: true });
-          return { token: successor, expiresAt: next.token.expiresAt, session: next.session, claims };
+          return { token: successor, expiresAt: next.token.expiresAt, session: next.session, access };
         }
       }
     }
@@ -185,16 +216,9 @@ export class OpaqueSessions<Claims extends JsonObject> {
     throw new RefreshTokenReusedError(session.id);
   }
 
-  async #evictOldSessions(newest: SessionRecord, now: Date): Promise<void> {
-    const active = await this.#call("listSessions", (store) => store.listSessions(newest.subject, now));
-    const older = active.filter((session) => session.id !== newest.id);
-    const excess = older.length + 1 - this.#options.maxSessionsPerSubject;
-    for (const session of older.slice(0, Math.max(0, excess))) await this.#revoke(session, "replaced");
-  }
-
   async #revoke(session: SessionRecord, reason: RevocationReason): Promise<boolean> {
     const at = this.#options.now();
-    const revoked = await this.#call("revokeSession", (store) => store.revokeSession(session.id, at));
+    const revoked = await this.#call("revokeSession", results.boolean, (store) => store.revokeSession(session.id, at));
     if (revoked) this.#emit({ type: "revoked", at, subject: session.subject, sessionId: session.id, reason });
     return revoked;
   }
@@ -214,13 +238,22 @@ export class OpaqueSessions<Claims extends JsonObject> {
     return { token, record };
   }
 
-  /** Runs a store call; anything it throws that is not a tokenwise error becomes `store_error`. */
-  async #call<T>(method: string, operation: (store: RefreshTokenStore) => Promise<T>): Promise<T> {
+  /**
+   * Runs a store call and checks its result. A rejection, a synchronous throw, a call that
+   * outlives `storeTimeout` and a result that breaks the contract all become `store_error`.
+   */
+  async #call<T>(method: string, check: results.ResultCheck<T>, operation: (store: RefreshTokenStore) => Promise<unknown>): Promise<T> {
+    let result: unknown;
     try {
-      return await operation(this.#store);
+      result = await withTimeout(() => operation(this.#store), this.#options.storeTimeoutSeconds);
     } catch (error) {
       if (isTokenwiseError(error)) throw error;
       throw new StoreError(`store.${method}() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    try {
+      return check(result);
+    } catch (breach) {
+      throw new StoreError(`store.${method}() broke the store contract: ${(breach as Error).message}`, { cause: breach });
     }
   }
 }

@@ -57,8 +57,28 @@ export interface TokenManagerOptions<Claims extends JsonObject = JsonObject> {
   reuseGraceSeconds?: number;
   /** Most concurrent sessions per subject; a new login revokes the oldest beyond it. `1` = one login at a time. @default unlimited */
   maxSessionsPerSubject?: number;
-  /** Leeway for `exp`, `nbf` and `iat` checks, to absorb clock skew between servers. @default 5 */
+  /**
+   * Leeway for `exp`, `nbf` and `iat` checks, to absorb clock skew between servers: a token
+   * whose `iat` lies further in the future is refused. @default 5
+   */
   clockTolerance?: Duration;
+  /**
+   * Refuse access tokens whose lifetime (`exp - iat`) exceeds this. Set it when other parties
+   * hold an HMAC secret (they could mint tokens that live for years) or to catch a
+   * misconfigured issuer; leave headroom above `accessTokenTtl` while changing that TTL.
+   * @default no bound
+   */
+  maxTokenLifetime?: Duration;
+  /**
+   * Longest wait for one store call. A call that has not settled by then fails the operation
+   * with `store_error` (503) instead of holding the request open for ever; the call itself is
+   * not cancelled, so a write may still complete later — which is harmless, because every
+   * store write is atomic and a retried refresh falls into the grace window. The default is
+   * long enough for any healthy database and short enough to answer before common proxy
+   * timeouts (30–60 s) do. `false` waits for ever.
+   * @default "10s"
+   */
+  storeTimeout?: Duration | false;
   /**
    * Called on every refresh (and reissue) to reload the claims for the new access token, e.g.
    * fresh roles. Return `null` to refuse: the session is revoked and `session_revoked` thrown.
@@ -86,6 +106,8 @@ export interface ResolvedOptions<Claims extends JsonObject> {
   reuseGraceSeconds: number;
   maxSessionsPerSubject: number;
   clockToleranceSeconds: number;
+  maxTokenLifetimeSeconds: number | null;
+  storeTimeoutSeconds: number | null;
   resolveClaims: ((session: SessionRecord) => Claims | null | Promise<Claims | null>) | null;
   onEvent: TokenEventListener | null;
   now: () => Date;
@@ -123,6 +145,8 @@ export function resolveOptions<Claims extends JsonObject>(options: TokenManagerO
     reuseGraceSeconds: parseDuration(options.reuseGraceSeconds ?? 10, "reuseGraceSeconds", { allowZero: true }),
     maxSessionsPerSubject: positiveIntegerOption(options.maxSessionsPerSubject, "maxSessionsPerSubject"),
     clockToleranceSeconds: parseDuration(options.clockTolerance ?? 5, "clockTolerance", { allowZero: true }),
+    maxTokenLifetimeSeconds: options.maxTokenLifetime === undefined ? null : parseDuration(options.maxTokenLifetime, "maxTokenLifetime"),
+    storeTimeoutSeconds: options.storeTimeout === false ? null : parseDuration(options.storeTimeout ?? "10s", "storeTimeout"),
     resolveClaims: functionOption(options.resolveClaims, "resolveClaims"),
     onEvent: functionOption(options.onEvent, "onEvent"),
     now: functionOption(options.now, "now") ?? (() => new Date()),

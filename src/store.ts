@@ -37,6 +37,15 @@ export interface SessionRecord {
   expiresAt: Date;
   /** When the session was revoked, or `null` while it is not. */
   revokedAt: Date | null;
+  /**
+   * The `iss` of the manager that created the session. A manager refuses the refresh tokens of
+   * sessions bound to another issuer or audience as unknown, so services sharing one store
+   * cannot use or revoke each other's sessions. `null` only for sessions stored before
+   * tokenwise 0.2, which any manager accepts until they end.
+   */
+  issuer: string | null;
+  /** The `aud` of the manager that created the session; `null` exactly when `issuer` is. */
+  audience: string | null;
 }
 
 /** One refresh token, as the store keeps it: never the token itself, only its hash. */
@@ -81,6 +90,45 @@ export interface SpendTokenRequest {
   sealedSuccessor: string;
 }
 
+/** The issuer and audience a session is bound to; `null` for none. */
+export interface SessionBinding {
+  /** The manager's `issuer`, or `null`. */
+  issuer: string | null;
+  /** The manager's `audience`, or `null`. */
+  audience: string | null;
+}
+
+/**
+ * Tells whether a session belongs to `binding` (a manager's, or another session's): same
+ * issuer and audience, or either side unbound (a session stored before tokenwise 0.2).
+ *
+ * @param session - the stored session (its binding is all that is read)
+ * @param binding - the issuer and audience to match; a `SessionRecord` will do
+ * @returns `true` when the session may be used under that binding
+ *
+ * @example
+ * ```ts
+ * import { sessionBelongsTo } from "tokenwise";
+ *
+ * const mine = sessions.filter((session) => sessionBelongsTo(session, { issuer, audience }));
+ * ```
+ */
+export function sessionBelongsTo(session: SessionBinding, binding: SessionBinding): boolean {
+  if (session.issuer === null || binding.issuer === null) return true;
+  return session.issuer === binding.issuer && session.audience === binding.audience;
+}
+
+/** Options of {@link RefreshTokenStore.createSession}. */
+export interface CreateSessionOptions {
+  /**
+   * Keep at most this many active sessions of the subject with the new session's `issuer` and
+   * `audience` (sessions with a `null` binding count too), the new one included: the oldest
+   * others (by `createdAt`, then `id`) are revoked at `session.createdAt` in the same atomic
+   * step. Absent: no limit.
+   */
+  maxActiveSessions?: number;
+}
+
 /**
  * Where refresh-token state lives. Implement it to keep sessions in any database.
  *
@@ -100,14 +148,19 @@ export interface SpendTokenRequest {
  */
 export interface RefreshTokenStore {
   /**
-   * Stores a new session together with its first refresh token, atomically: afterwards both
-   * exist or neither does.
+   * Stores a new session together with its first refresh token and, with
+   * `options.maxActiveSessions`, revokes the subject's oldest sessions beyond that number — all
+   * in one atomic step: afterwards the session, its token and the revocations all exist, or
+   * none does. Concurrent logins of one subject must not both survive beyond the limit; a
+   * store may serialise them or fail one of them.
    *
    * @param session - the new session; its `id` is fresh and random
    * @param token - its first token; `token.sessionId === session.id`
+   * @param options - the session limit, if any
+   * @returns the ids of the sessions this call revoked to respect the limit (empty without one)
    * @throws rejects if the session id or token hash already exists (astronomically unlikely)
    */
-  createSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void>;
+  createSession(session: SessionRecord, token: RefreshTokenRecord, options?: CreateSessionOptions): Promise<string[]>;
 
   /**
    * Finds a token by its hash, with its session. One indexed lookup.
@@ -130,12 +183,18 @@ export interface RefreshTokenStore {
    *
    * On failure nothing changes. Under any concurrency, of N calls for one hash at most one
    * returns `true`, and the successor exists if and only if that call returned `true` — never a
-   * fork of the session's chain. SQL adapters typically do this with
+   * fork of the session's chain. The session's state is read as locked at the moment of the
+   * write: once a revocation of the session has committed, no spend of its tokens can succeed.
+   *
+   * Idempotent: a call identical to the one that spent the token (same `hash`, same
+   * `successor.hash`) returns `true` again without changing anything, so a caller whose reply
+   * was lost may safely retry. Only the original caller knows the random successor hash. SQL adapters typically do this with
    * `UPDATE … SET spent_at = ? WHERE hash = ? AND spent_at IS NULL AND expires_at > ?` checked
    * by the affected-row count, in one transaction with the successor's `INSERT`.
    *
    * @param request - what to spend and the successor to store
-   * @returns `true` if this call spent the token, `false` if the condition did not hold
+   * @returns `true` if this call spent the token (or had already spent it with this very
+   *   successor), `false` if the condition did not hold
    */
   spendToken(request: SpendTokenRequest): Promise<boolean>;
 

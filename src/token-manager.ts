@@ -106,9 +106,9 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
   constructor(options: TokenManagerOptions<Claims>) {
     this.#options = resolveOptions(options);
     checkSigningKeys(options.signingKeys);
-    const { issuer, audience, clockToleranceSeconds, now, store } = this.#options;
+    const { issuer, audience, clockToleranceSeconds, maxTokenLifetimeSeconds, now, store } = this.#options;
     this.#context = importSigningKeys(options.signingKeys).then((keys) =>
-      createJwtContext({ issuer, audience, clockToleranceSeconds, now, keys }),
+      createJwtContext({ issuer, audience, clockToleranceSeconds, maxTokenLifetimeSeconds, now, keys }),
     );
     // Import failures are reported by ready() and every call; keep them from being "unhandled" meanwhile.
     this.#context.catch(() => undefined);
@@ -178,15 +178,14 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
    */
   async refresh(refreshToken: unknown): Promise<TokenPair> {
     const context = await this.#context;
+    const mint = (session: SessionRecord, claims: JsonObject) => this.#signAccessToken(context, session.subject, session.id, claims);
     if (this.#sessions) {
-      const refreshed = await this.#sessions.refresh(refreshToken);
-      const access = await this.#signAccessToken(context, refreshed.session.subject, refreshed.session.id, refreshed.claims);
-      return this.#pair(access, refreshed.token, refreshed.expiresAt);
+      const refreshed = await this.#sessions.refresh(refreshToken, mint);
+      return this.#pair(refreshed.access, refreshed.token, refreshed.expiresAt);
     }
-    const refreshed = await refreshStatelessSession(context, refreshToken, this.#options.resolveClaims);
-    const access = await this.#signAccessToken(context, refreshed.session.subject, refreshed.session.id, refreshed.claims);
+    const refreshed = await refreshStatelessSession(context, refreshToken, this.#options.resolveClaims, mint);
     this.#emit({ type: "refreshed", at: this.#options.now(), subject: refreshed.session.subject, sessionId: refreshed.session.id, replayed: false });
-    return this.#pair(access, refreshed.token, refreshed.expiresAt);
+    return this.#pair(refreshed.access, refreshed.token, refreshed.expiresAt);
   }
 
   /**

@@ -3,12 +3,17 @@
  * with every check RFC 8725 asks for. Internal: the manager is the public face.
  */
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
+import { InvalidArgumentError } from "../errors.js";
 import type { RandomBytes } from "../random.js";
 import type { ImportedKey } from "./_key-import.js";
 import type { JsonObject } from "../store.js";
 import { toBase64Url } from "./_bytes.js";
+import { isCanonicalCompactJws } from "./_compact-form.js";
 
-/** Longest token accepted before any parsing: bounds the work an attacker can cause. */
+/**
+ * Longest token accepted before any parsing: bounds the work an attacker can cause. Signing
+ * refuses to produce a longer token, so every token tokenwise issues also verifies.
+ */
 export const MAX_JWT_LENGTH = 16_384;
 
 /** What signing and verification need from the manager's configuration. */
@@ -19,6 +24,8 @@ export interface JwtContext {
   /** The algorithms of `keys`, the only ones verification accepts (RFC 8725 §3.1). */
   algorithms: readonly string[];
   clockToleranceSeconds: number;
+  /** Largest accepted `exp - iat`, in seconds, or `null` for no bound. */
+  maxTokenLifetimeSeconds: number | null;
   now: () => Date;
 }
 
@@ -62,38 +69,59 @@ export async function signSessionJwt(
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
     .sign(key.signKey as CryptoKey);
+  if (token.length > MAX_JWT_LENGTH) {
+    throw new InvalidArgumentError("claims", `make a token of ${token.length} characters, above the ${MAX_JWT_LENGTH} that verification accepts`);
+  }
   return { token, expiresAt: new Date(expiresAt * 1000) };
 }
 
 /**
- * Verifies a JWT of type `typ`: algorithm pinned to the key selected by `kid`, signature,
- * `typ`, `iss`, `aud`, `exp`/`nbf` with the clock tolerance, and the required claims present.
+ * Verifies a session-bound JWT of type `typ`: canonical compact form, algorithm pinned to the
+ * key selected by `kid`, signature, `typ`, `iss`, `aud`, `exp`/`nbf` with the clock tolerance,
+ * then the claims jose does not check itself: `sub`, `sid` and `jti` non-empty strings (RFC 7519
+ * §4.1.7), `iat` not in the future, and `exp - iat` within `maxTokenLifetimeSeconds`.
  *
  * @returns the payload, or a {@link JwtFailure} — never throws
  */
-export async function verifyJwt(
-  context: JwtContext,
-  token: unknown,
-  typ: string,
-  requiredClaims: readonly string[],
-): Promise<{ payload: JWTPayload } | { failure: JwtFailure }> {
+export async function verifyJwt(context: JwtContext, token: unknown, typ: string): Promise<{ payload: JWTPayload } | { failure: JwtFailure }> {
   if (typeof token !== "string" || token.length === 0) return invalid("expected a JWT string");
   if (token.length > MAX_JWT_LENGTH) return invalid(`token longer than ${MAX_JWT_LENGTH} characters`);
+  if (!isCanonicalCompactJws(token)) return invalid("not in canonical compact form (RFC 7515 §7.1)");
   const keys = context.keys;
+  const now = context.now();
+  let payload: JWTPayload;
   try {
-    const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => selectKey(keys, header), {
+    ({ payload } = await jwtVerify(token, (header: JWTHeaderParameters) => selectKey(keys, header), {
       algorithms: [...context.algorithms],
       typ,
       issuer: context.issuer,
       audience: context.audience,
-      requiredClaims: ["iat", "exp", ...requiredClaims],
+      requiredClaims: ["iat", "exp", "sub", "jti", "sid"],
       clockTolerance: context.clockToleranceSeconds,
-      currentDate: context.now(),
-    });
-    return { payload };
+      currentDate: now,
+    }));
   } catch (error) {
     return { failure: describeFailure(error) };
   }
+  const failure = checkSessionClaims(payload, context, Math.floor(now.getTime() / 1000));
+  return failure ? { failure } : { payload };
+}
+
+/** The claim checks jose leaves to us; `undefined` when all pass. */
+function checkSessionClaims(payload: JWTPayload, context: JwtContext, nowSeconds: number): JwtFailure | undefined {
+  for (const claim of ["sub", "sid", "jti"]) {
+    const value = payload[claim];
+    if (typeof value !== "string" || value.length === 0) return claimFailure(claim, "must be a non-empty string");
+  }
+  const { iat, exp } = payload as { iat: number; exp: number };
+  if (iat > nowSeconds + context.clockToleranceSeconds) return claimFailure("iat", "is in the future");
+  const maxLifetime = context.maxTokenLifetimeSeconds;
+  if (maxLifetime !== null && exp - iat > maxLifetime) return claimFailure("exp", `lies more than ${maxLifetime} seconds after "iat"`);
+  return undefined;
+}
+
+function claimFailure(claim: string, problem: string): JwtFailure {
+  return { reason: "invalid", message: `claim "${claim}" ${problem}`, claim };
 }
 
 class UnknownKeyError extends Error {}

@@ -8,8 +8,11 @@
 import { InvalidConfigError } from "../errors.js";
 import type { SqlDialect } from "./client.js";
 
-/** Version of the schema below; `migrate()` records it, and refuses a database that is newer. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of the schema below; `migrate()` records it, upgrades an older database and refuses
+ * a newer one. 1: tokenwise 0.1. 2: sessions bound to an issuer and audience.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** Table prefixes are spliced into SQL, so only this shape is accepted. */
 const PREFIX_PATTERN = /^[a-z_][a-z0-9_]{0,30}$/;
@@ -88,7 +91,9 @@ export function schemaStatements(dialect: SqlDialect, prefix: string): string[] 
   created_at ${type.time} NOT NULL,
   last_used_at ${type.time} NOT NULL,
   expires_at ${type.time} NOT NULL,
-  revoked_at ${type.time} NULL${inline(sessionIndexes)}
+  revoked_at ${type.time} NULL,
+  issuer ${type.text} NULL,
+  audience ${type.text} NULL${inline(sessionIndexes)}
 )${type.suffix}`,
     ...separate(names.sessions, sessionIndexes),
     `CREATE TABLE IF NOT EXISTS ${names.tokens} (
@@ -103,4 +108,28 @@ export function schemaStatements(dialect: SqlDialect, prefix: string): string[] 
     ...separate(names.tokens, tokenIndexes),
     `CREATE TABLE IF NOT EXISTS ${names.version} (version INTEGER NOT NULL)${type.suffix}`,
   ];
+}
+
+/**
+ * The statements that upgrade a database from `version` to `version + 1`, for one dialect and
+ * prefix. Each upgrade keeps every session and token: a column added for a new promise is
+ * nullable, and `null` keeps the behaviour the older version had.
+ *
+ * @param dialect - the SQL dialect
+ * @param prefix - the table prefix
+ * @param version - the version the database is at, from 1 to `SCHEMA_VERSION - 1`
+ * @returns the statements, in order
+ */
+export function upgradeStatements(dialect: SqlDialect, prefix: string, version: number): string[] {
+  const { sessions } = tableNames(prefix);
+  const text = TYPES[dialect].text;
+  switch (version) {
+    case 1:
+      // Sessions of 0.1 stay unbound (null): any manager accepts them until they end.
+      return dialect === "sqlite"
+        ? [`ALTER TABLE ${sessions} ADD COLUMN issuer ${text} NULL`, `ALTER TABLE ${sessions} ADD COLUMN audience ${text} NULL`]
+        : [`ALTER TABLE ${sessions} ADD COLUMN issuer ${text} NULL, ADD COLUMN audience ${text} NULL`];
+    default:
+      throw new RangeError(`no upgrade from schema version ${version}`);
+  }
 }

@@ -4,16 +4,18 @@
  * @module
  */
 import { isTokenwiseError, StoreError } from "../errors.js";
-import type {
-  JsonObject,
-  RefreshTokenLookup,
-  RefreshTokenRecord,
-  RefreshTokenStore,
-  SessionRecord,
-  SpendTokenRequest,
+import {
+  sessionBelongsTo,
+  type CreateSessionOptions,
+  type JsonObject,
+  type RefreshTokenLookup,
+  type RefreshTokenRecord,
+  type RefreshTokenStore,
+  type SessionRecord,
+  type SpendTokenRequest,
 } from "../store.js";
 import type { SqlClient, SqlExecutor } from "./client.js";
-import { SCHEMA_VERSION, schemaStatements, tableNames } from "./schema.js";
+import { SCHEMA_VERSION, schemaStatements, tableNames, upgradeStatements } from "./schema.js";
 import { buildStatements, type Statements } from "./statements.js";
 
 /** Options of {@link SqlRefreshTokenStore}. */
@@ -49,6 +51,7 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
   readonly #client: SqlClient;
   readonly #sql: Statements;
   readonly #schema: string[];
+  readonly #prefix: string;
 
   /**
    * @param options - the client and an optional table prefix
@@ -59,11 +62,14 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
     this.#client = options.client;
     this.#sql = buildStatements(options.client.dialect, tableNames(prefix));
     this.#schema = schemaStatements(options.client.dialect, prefix);
+    this.#prefix = prefix;
   }
 
   /**
-   * Creates the tables and indexes if they do not exist and records the schema version.
-   * Idempotent; safe to run at every start-up.
+   * Creates the tables and indexes if they do not exist, upgrades tables of an older schema
+   * version in place (keeping every session and token), and records the schema version.
+   * Idempotent; safe to run at every start-up. Sessions stored by tokenwise 0.1 stay unbound
+   * to an issuer and audience: any manager sharing the store accepts them until they end.
    *
    * @throws {StoreError} `store_error` if the database is unreachable or holds a newer schema version
    */
@@ -76,13 +82,17 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
         if (found > SCHEMA_VERSION) {
           throw new StoreError(`the database schema is version ${found}; this release of tokenwise knows up to ${SCHEMA_VERSION}`);
         }
+        // A fresh database (version 0) was just created at the current version; older ones are upgraded step by step.
+        for (let version = found || SCHEMA_VERSION; version < SCHEMA_VERSION; version++) {
+          for (const statement of upgradeStatements(this.#client.dialect, this.#prefix, version)) await tx.query(statement, []);
+        }
         if (found < SCHEMA_VERSION) await tx.query(this.#sql.writeVersion, [SCHEMA_VERSION]);
       }),
     );
   }
 
   /** See {@link RefreshTokenStore.createSession}: the contract this method implements. */
-  async createSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
+  async createSession(session: SessionRecord, token: RefreshTokenRecord, options: CreateSessionOptions = {}): Promise<string[]> {
     const sessionParams = [
       session.id,
       session.subject,
@@ -92,18 +102,37 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
       session.lastUsedAt.getTime(),
       session.expiresAt.getTime(),
       millis(session.revokedAt),
+      session.issuer,
+      session.audience,
     ];
-    await this.#run("createSession", async () => {
-      if (this.#sql.createSession) {
+    const limit = options.maxActiveSessions;
+    return this.#run("createSession", async () => {
+      if (this.#sql.createSession && limit === undefined) {
         const tokenParams = [token.hash, token.issuedAt.getTime(), token.expiresAt.getTime()];
         await this.#client.query(this.#sql.createSession, [...sessionParams, ...tokenParams]);
-        return;
+        return [];
       }
-      await this.#client.transaction(async (tx) => {
+      return this.#client.transaction(async (tx) => {
+        const evicted = limit === undefined ? [] : await this.#sessionsBeyondLimit(tx, session, limit);
         await tx.query(this.#sql.insertSession, sessionParams);
         await insertToken(tx, this.#sql, token);
+        for (const sessionId of evicted) await tx.query(this.#sql.revokeSession, [session.createdAt.getTime(), sessionId]);
+        return evicted;
       });
     });
+  }
+
+  /**
+   * Inside a login's transaction: locks the subject's active sessions (and, on PostgreSQL, the
+   * subject itself, so that concurrent first logins queue too) and picks the oldest to revoke.
+   */
+  async #sessionsBeyondLimit(tx: SqlExecutor, newest: SessionRecord, limit: number): Promise<string[]> {
+    if (this.#sql.lockSubject) await tx.query(this.#sql.lockSubject, [`${this.#prefix}:${newest.subject}`]);
+    const { rows } = await tx.query(this.#sql.activeSessionsForLimit, [newest.subject, newest.createdAt.getTime()]);
+    const others = rows
+      .map((row) => ({ id: String(row.id), issuer: nullableString(row.issuer), audience: nullableString(row.audience) }))
+      .filter((other) => sessionBelongsTo(other, newest));
+    return others.slice(0, Math.max(0, others.length + 1 - limit)).map((other) => other.id);
   }
 
   /** See {@link RefreshTokenStore.findToken}: the contract this method implements. */
@@ -130,21 +159,29 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
     const at = request.at.getTime();
     const { successor } = request;
     return this.#run("spendToken", async () => {
-      if (this.#sql.spendAndInsert) {
-        const params = [at, successor.hash, request.sealedSuccessor, request.hash, at, at, at];
-        const result = await this.#client.query(this.#sql.spendAndInsert, [...params, successor.hash, successor.issuedAt.getTime(), successor.expiresAt.getTime()]);
-        return result.affectedRows === 1;
-      }
-      return this.#client.transaction(async (tx) => {
-        const params = this.#sql.touchAfterSpend
-          ? [at, successor.hash, request.sealedSuccessor, request.hash, at, at]
-          : [at, successor.hash, request.sealedSuccessor, at, request.hash, at, at];
-        const spent = await tx.query(this.#sql.spend, params);
-        if (spent.affectedRows < 1) return false;
-        await insertToken(tx, this.#sql, successor);
-        if (this.#sql.touchAfterSpend) await tx.query(this.#sql.touchAfterSpend, [at, successor.sessionId]);
-        return true;
-      });
+      const spent = await this.#spend(request, at, successor);
+      if (spent) return true;
+      // Idempotence: this very request may have committed already, its reply lost.
+      const { rows } = await this.#client.query(this.#sql.spentWith, [request.hash, successor.hash]);
+      return rows.length > 0;
+    });
+  }
+
+  async #spend(request: SpendTokenRequest, at: number, successor: RefreshTokenRecord): Promise<boolean> {
+    if (this.#sql.spendAndInsert) {
+      const lockAndSpend = [request.hash, at, at, successor.hash, request.sealedSuccessor, request.hash, at, at];
+      const insert = [successor.hash, successor.issuedAt.getTime(), successor.expiresAt.getTime()];
+      return (await this.#client.query(this.#sql.spendAndInsert, [...lockAndSpend, ...insert])).affectedRows === 1;
+    }
+    return this.#client.transaction(async (tx) => {
+      const params = this.#sql.touchAfterSpend
+        ? [at, successor.hash, request.sealedSuccessor, request.hash, at, at]
+        : [at, successor.hash, request.sealedSuccessor, at, request.hash, at, at];
+      const spent = await tx.query(this.#sql.spend, params);
+      if (spent.affectedRows < 1) return false;
+      await insertToken(tx, this.#sql, successor);
+      if (this.#sql.touchAfterSpend) await tx.query(this.#sql.touchAfterSpend, [at, successor.sessionId]);
+      return true;
     });
   }
 
@@ -225,6 +262,8 @@ function sessionOf(row: Record<string, unknown>): SessionRecord {
     lastUsedAt: date(row.last_used_at),
     expiresAt: date(row.expires_at),
     revokedAt: nullableDate(row.revoked_at),
+    issuer: nullableString(row.issuer),
+    audience: nullableString(row.audience),
   };
 }
 

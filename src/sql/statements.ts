@@ -8,7 +8,7 @@ import type { SqlDialect } from "./client.js";
 import type { TableNames } from "./schema.js";
 
 const TOKEN_COLUMNS = "hash, session_id, issued_at, expires_at, spent_at, successor_hash, sealed_successor";
-const SESSION_COLUMNS = "id, subject, claims, metadata, created_at, last_used_at, expires_at, revoked_at";
+const SESSION_COLUMNS = "id, subject, claims, metadata, created_at, last_used_at, expires_at, revoked_at, issuer, audience";
 
 /** Every statement the store runs, for one dialect and set of tables. */
 export interface Statements {
@@ -18,11 +18,17 @@ export interface Statements {
   insertToken: string;
   findToken: string;
   findSession: string;
+  /** PostgreSQL: serialises the logins of one subject within a transaction (advisory lock). Others: `null`. */
+  lockSubject: string | null;
+  /** The subject's active sessions, oldest first, locked where the dialect can (`FOR UPDATE`). */
+  activeSessionsForLimit: string;
   /**
-   * PostgreSQL: the whole rotation (spend, touch, insert successor) in one statement whose
-   * affected-row count is 1 exactly when the spend happened. Others: `null`.
+   * PostgreSQL: the whole rotation (lock the session, spend, touch, insert successor) in one
+   * statement whose affected-row count is 1 exactly when the spend happened. Others: `null`.
    */
   spendAndInsert: string | null;
+  /** Finds a token already spent with a given successor: the idempotent retry of a spend. */
+  spentWith: string;
   /** The conditional spend; its affected-row count is at least 1 exactly when it spent the token. */
   spend: string;
   /** Touches the session after a spend, where `spend` cannot (SQLite). */
@@ -43,7 +49,7 @@ export interface Statements {
 /** Builds the statements for a dialect. */
 export function buildStatements(dialect: SqlDialect, tables: TableNames): Statements {
   const { sessions, tokens, version } = tables;
-  const insertSession = `INSERT INTO ${sessions} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+  const insertSession = `INSERT INTO ${sessions} (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   const insertToken = `INSERT INTO ${tokens} (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`;
   const usable = `spent_at IS NULL AND expires_at > ?`;
   const activeSession = `revoked_at IS NULL AND expires_at > ?`;
@@ -53,10 +59,16 @@ export function buildStatements(dialect: SqlDialect, tables: TableNames): Statem
     insertSession,
     insertToken,
     findToken: `SELECT t.hash, t.session_id, t.issued_at, t.expires_at AS token_expires_at, t.spent_at, t.successor_hash,
-  t.sealed_successor, s.id, s.subject, s.claims, s.metadata, s.created_at, s.last_used_at, s.expires_at, s.revoked_at
+  t.sealed_successor, s.id, s.subject, s.claims, s.metadata, s.created_at, s.last_used_at, s.expires_at, s.revoked_at, s.issuer,
+  s.audience
 FROM ${tokens} t JOIN ${sessions} s ON s.id = t.session_id WHERE t.hash = ?`,
     findSession: `SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = ?`,
+    lockSubject: null,
+    activeSessionsForLimit: `SELECT id, issuer, audience FROM ${sessions} WHERE subject = ? AND ${activeSession} ORDER BY created_at, id${
+      dialect === "sqlite" ? "" : " FOR UPDATE"
+    }`,
     spendAndInsert: null,
+    spentWith: `SELECT hash FROM ${tokens} WHERE hash = ? AND successor_hash = ? AND spent_at IS NOT NULL`,
     spend: `UPDATE ${tokens} SET spent_at = ?, successor_hash = ?, sealed_successor = ?
 WHERE hash = ? AND ${usable} AND EXISTS (SELECT 1 FROM ${sessions} s WHERE s.id = ${tokens}.session_id AND s.${activeSession})`,
     touchAfterSpend: `UPDATE ${sessions} SET last_used_at = ? WHERE id = ?`,
@@ -82,15 +94,22 @@ WHERE t.hash = ? AND t.spent_at IS NULL AND t.expires_at > ? AND s.revoked_at IS
     // Casts: PostgreSQL cannot infer parameter types inside a SELECT list.
     statements.createSession = `WITH created AS (${insertSession} RETURNING id)
 INSERT INTO ${tokens} (${TOKEN_COLUMNS}) SELECT ?::text, created.id, ?::bigint, ?::bigint, NULL, NULL, NULL FROM created`;
-    statements.spendAndInsert = `WITH spent AS (
+    // The session row is locked first and its state read as locked: a revocation that commits
+    // while this statement waits (e.g. for the token row) is seen, and one that comes later waits.
+    statements.spendAndInsert = `WITH session AS MATERIALIZED (
+  SELECT s.id FROM ${sessions} s JOIN ${tokens} t ON t.session_id = s.id
+  WHERE t.hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+  FOR UPDATE OF s
+), spent AS (
   UPDATE ${tokens} t SET spent_at = ?, successor_hash = ?, sealed_successor = ?
-  FROM ${sessions} s
-  WHERE t.hash = ? AND t.spent_at IS NULL AND t.expires_at > ? AND s.id = t.session_id AND s.revoked_at IS NULL AND s.expires_at > ?
+  FROM session
+  WHERE t.hash = ? AND t.session_id = session.id AND t.spent_at IS NULL AND t.expires_at > ?
   RETURNING t.session_id
 ), touched AS (
   UPDATE ${sessions} SET last_used_at = ? WHERE id IN (SELECT session_id FROM spent)
 )
 INSERT INTO ${tokens} (${TOKEN_COLUMNS}) SELECT ?::text, session_id, ?::bigint, ?::bigint, NULL, NULL, NULL FROM spent`;
+    statements.lockSubject = `SELECT pg_advisory_xact_lock(hashtext(?::text))`;
     statements.migrationLock = `SELECT pg_advisory_xact_lock(hashtext('${version}'))`;
     for (const key of Object.keys(statements) as (keyof Statements)[]) {
       const sql = statements[key];

@@ -26,6 +26,8 @@ export function makeSession(overrides: Partial<SessionRecord> = {}): SessionReco
     lastUsedAt: createdAt,
     expiresAt: new Date(createdAt.getTime() + DAY),
     revokedAt: null,
+    issuer: "https://conformance.test",
+    audience: "conformance",
     ...overrides,
   };
 }

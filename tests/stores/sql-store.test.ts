@@ -79,6 +79,8 @@ describe("driver failures", () => {
       lastUsedAt: new Date(0),
       expiresAt: new Date(1e12),
       revokedAt: null,
+      issuer: "https://issuer.test",
+      audience: "api",
     };
     const token = { hash: "a".repeat(64), sessionId: "s1", issuedAt: new Date(0), expiresAt: new Date(1e12), spentAt: null, successorHash: null, sealedSuccessor: null };
     await expect(store.createSession(session, token)).rejects.toMatchObject({ code: "store_error" });
