@@ -89,20 +89,30 @@ function tokenField(value: unknown): string | null {
   return value;
 }
 
-/** Reads the body as UTF-8, refusing to buffer more than `maxBytes`. */
+/**
+ * How much of a refused body is read and thrown away before it is cancelled. Finishing a
+ * moderately oversized body keeps the keep-alive connection usable: Node servers close a
+ * connection whose request body was left unread, failing whichever request is on it by then.
+ */
+const DISCARD_LIMIT_BYTES = 1_048_576;
+
+/** Reads the body as UTF-8, refusing to buffer more than `maxBytes`; a refused body is discarded. */
 async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (declared > maxBytes) throw new InvalidRequestError(`The request body exceeds ${maxBytes} bytes`);
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    discard(reader, declared);
+    throw tooLarge(maxBytes);
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await read(reader);
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
-      throw new InvalidRequestError(`The request body exceeds ${maxBytes} bytes`);
+      discard(reader, size);
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
@@ -113,4 +123,34 @@ async function readBoundedText(request: Request, maxBytes: number): Promise<stri
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Reads the rest of a refused body in the background and drops it, up to
+ * {@link DISCARD_LIMIT_BYTES}; cancels it past that. The refusal is answered at once, whatever
+ * pace the client sends at.
+ */
+function discard(reader: ReadableStreamDefaultReader<Uint8Array>, seen: number): void {
+  const drain = async (): Promise<void> => {
+    for (let total = seen; total <= DISCARD_LIMIT_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+    }
+    await reader.cancel();
+  };
+  // A body that fails or is cancelled meanwhile has nothing left to drain.
+  drain().catch(() => undefined);
+}
+
+async function read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    throw new InvalidRequestError("The request body could not be read", { cause: error });
+  }
+}
+
+function tooLarge(maxBytes: number): InvalidRequestError {
+  return new InvalidRequestError(`The request body exceeds ${maxBytes} bytes`);
 }

@@ -74,17 +74,21 @@ describe("readRefreshToken", () => {
     for (const request of bad) await expect(readRefreshToken(request)).rejects.toMatchObject({ code: "invalid_request", status: 400 });
   });
 
-  it("stops reading a streamed body at the limit even without Content-Length", async () => {
+  it("refuses a streamed body at the limit even without Content-Length, then drains at most 1 MiB of it", async () => {
     let pulled = 0;
-    const stream = new ReadableStream<Uint8Array>({
+    let cancelled!: () => void;
+    const cancel = new Promise<void>((resolve) => (cancelled = resolve));
+    const endless = new ReadableStream<Uint8Array>({
       pull(controller) {
         pulled++;
         controller.enqueue(new Uint8Array(1024).fill(0x61));
-        if (pulled > 1000) controller.close();
       },
+      cancel: () => cancelled(),
     });
-    const request = new Request("http://127.0.0.1/", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    const request = new Request("http://127.0.0.1/", { method: "POST", body: endless, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
     await expect(readRefreshToken(request, { maxBodyBytes: 4096 })).rejects.toMatchObject({ code: "invalid_request" });
-    expect(pulled).toBeLessThan(10);
+    await cancel;
+    expect(pulled).toBeGreaterThan(1000);
+    expect(pulled).toBeLessThan(1040);
   });
 });
