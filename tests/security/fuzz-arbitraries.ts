@@ -190,11 +190,10 @@ const hostileValues: unknown[] = [
   new Proxy(
     {},
     {
-      get() {
-        throw new Error("hostile proxy");
-      },
-      has() {
-        throw new Error("hostile proxy");
+      // Symbol keys stay readable so that fast-check can still clone and print the value.
+      get(_target, key) {
+        if (typeof key === "string") throw new Error(`hostile proxy: read of ${key}`);
+        return undefined;
       },
     },
   ),
