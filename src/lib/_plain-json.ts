@@ -23,7 +23,7 @@ export function findNonJson(value: unknown, path: string): string | undefined {
 function walk(value: unknown, path: string, depth: number): string | undefined {
   if (value === null || typeof value === "string" || typeof value === "boolean") return undefined;
   if (typeof value === "number") return Number.isFinite(value) ? undefined : `${path} is ${value}, not a finite number`;
-  if (typeof value !== "object") return `${path} is a ${typeof value}, not a JSON value`;
+  if (typeof value !== "object") return `${path} is ${value === undefined ? "undefined" : `a ${typeof value}`}, not a JSON value`;
   if (depth >= MAX_DEPTH) return `${path} is nested more than ${MAX_DEPTH} levels deep`;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {

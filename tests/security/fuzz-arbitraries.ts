@@ -221,9 +221,23 @@ export function presentedArbitrary(options: { strings: boolean }): fc.Arbitrary<
   );
 }
 
+/**
+ * Single edits that keep the decoded bytes of a lenient base64url reader (padding, whitespace,
+ * unused bits, the standard alphabet), aimed at the last segment (the signature of a JWT, the
+ * whole of an opaque token): the edits most likely to slip through.
+ */
+const lenientRespelling: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ op: fc.constant("unusedBits" as const), segment: fc.constant(2), bits: fc.integer({ min: 1, max: 15 }) }),
+  fc.record({ op: fc.constant("pad" as const), segment: fc.constant(2), count: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ op: fc.constant("whitespace" as const), where: fc.constantFrom("end" as const, "inside" as const), at: position, text: whitespace }),
+  fc.record({ op: fc.constant("alphabet" as const), segment: fc.constant(2) }),
+);
+
 /** The token in another spelling (or, unless `strings`, another type): what a verifier must refuse. */
 export function respelledArbitrary(options: { strings: boolean }): fc.Arbitrary<Presented> {
-  const respelled = mutations.map((edits): Presented => ({ kind: "mutated", mutations: edits }));
+  const respelled = fc
+    .oneof({ weight: 2, arbitrary: mutations }, { weight: 1, arbitrary: lenientRespelling.map((edit) => [edit]) })
+    .map((edits): Presented => ({ kind: "mutated", mutations: edits }));
   if (options.strings) return respelled;
   return fc.oneof({ weight: 12, arbitrary: respelled }, { weight: 1, arbitrary: wrapped });
 }
