@@ -54,6 +54,47 @@ export const contractChecks: Record<string, Record<string, Check>> = {
       const { session } = await seed(store);
       await checkRejects(store.createSession(session, makeToken(session)), "createSession with a duplicate id must reject");
     },
+    "round-trips the session's binding, including a null one": async (store) => {
+      const bound = await seed(store, { issuer: "https://issuer.test/ä", audience: "api" });
+      const unbound = await seed(store, { issuer: null, audience: null });
+      checkEqual(await store.findSession(bound.session.id), bound.session, "a bound session");
+      checkEqual((await store.findToken(unbound.token.hash))?.session, unbound.session, "an unbound session");
+    },
+    "returns no evicted ids without a limit": async (store) => {
+      const subject = makeSession().subject;
+      await seed(store, { subject });
+      const session = makeSession({ subject });
+      checkEqual(await store.createSession(session, makeToken(session)), [], "createSession's result without a limit");
+    },
+    "with maxActiveSessions, revokes the oldest active sessions of the same binding beyond it, atomically": async (store) => {
+      const subject = makeSession().subject;
+      const oldest = await seed(store, { subject, createdAt: at(0), lastUsedAt: at(0) });
+      const unbound = await seed(store, { subject, createdAt: at(MINUTE), lastUsedAt: at(MINUTE), issuer: null, audience: null });
+      const middle = await seed(store, { subject, createdAt: at(2 * MINUTE), lastUsedAt: at(2 * MINUTE) });
+      const elsewhere = await seed(store, { subject, createdAt: at(-MINUTE), audience: "another-api" });
+      const newest = makeSession({ subject, createdAt: at(3 * MINUTE), lastUsedAt: at(3 * MINUTE) });
+      const evicted = await store.createSession(newest, makeToken(newest, { issuedAt: at(3 * MINUTE) }), { maxActiveSessions: 2 });
+      checkEqual(evicted, [oldest.session.id, unbound.session.id], "the evicted session ids, oldest first");
+      for (const { session } of [oldest, unbound]) checkEqual((await store.findSession(session.id))?.revokedAt, at(3 * MINUTE), "an evicted session's revokedAt");
+      for (const { session } of [middle, elsewhere]) checkEqual((await store.findSession(session.id))?.revokedAt, null, "a kept session");
+      check(await store.findSession(newest.id), "the new session exists");
+    },
+    "with maxActiveSessions, a failed creation evicts nothing": async (store) => {
+      const subject = makeSession().subject;
+      const existing = await seed(store, { subject });
+      const intruder = makeSession({ subject, createdAt: at(MINUTE) });
+      await checkRejects(store.createSession(intruder, { ...existing.token, sessionId: intruder.id }, { maxActiveSessions: 1 }), "createSession with a duplicate hash must reject");
+      checkEqual((await store.findSession(existing.session.id))?.revokedAt, null, "the session a failed login would have evicted");
+      checkEqual(await store.findSession(intruder.id), null, "the session of a failed createSession");
+    },
+    "with maxActiveSessions, simultaneous logins never leave more than the limit active": async (store, { concurrency }) => {
+      const subject = makeSession().subject;
+      const logins = Array.from({ length: Math.min(concurrency, 8) }, (_, index) => makeSession({ subject, createdAt: at(index), lastUsedAt: at(index) }));
+      const outcomes = await Promise.allSettled(logins.map((session) => store.createSession(session, makeToken(session), { maxActiveSessions: 1 })));
+      check(outcomes.some((outcome) => outcome.status === "fulfilled"), "at least one of the simultaneous logins succeeds");
+      const active = await store.listSessions(subject, at(MINUTE));
+      checkEqual(active.length, 1, "active sessions after simultaneous logins with a limit of 1");
+    },
   },
 
   findToken: {
@@ -119,6 +160,18 @@ export const contractChecks: Record<string, Record<string, Check>> = {
       const outcome = await spend(store, session, "f".repeat(64), at(MINUTE));
       check(!outcome.spent, "spendToken of an unknown hash returns false");
       checkEqual(await store.findToken(outcome.successor.hash), null, "no successor for an unknown hash");
+    },
+    "is idempotent: repeating the winning request answers true again and changes nothing": async (store) => {
+      const { session, token } = await seed(store);
+      const successor = makeToken(session, { issuedAt: at(MINUTE) });
+      const request = { hash: token.hash, at: at(MINUTE), successor, sealedSuccessor: makeSeal() };
+      check(await store.spendToken(request), "the first spend succeeds");
+      const after = await store.findToken(token.hash);
+      check(await store.spendToken({ ...request, at: at(2 * MINUTE) }), "the same request, retried, answers true");
+      checkEqual(await store.findToken(token.hash), after, "the spent token after the retry");
+      checkEqual((await store.findToken(successor.hash))?.token, successor, "the successor after the retry");
+      const rival = await spend(store, session, token.hash, at(2 * MINUTE));
+      check(!rival.spent, "a spend with another successor still fails");
     },
     "lets exactly one of many simultaneous spends win, and stores exactly its successor": async (store, { concurrency }) => {
       const { session, token } = await seed(store);
