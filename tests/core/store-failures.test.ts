@@ -1,5 +1,5 @@
-import { hashRefreshToken, MemoryRefreshTokenStore, type RefreshTokenStore } from "tokenwise";
-import { describe, expect, it } from "vitest";
+import { hashRefreshToken, MemoryRefreshTokenStore, TokenManager, type RefreshTokenStore } from "tokenwise";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHarness, errorCodeOf } from "./fixtures.js";
 
 /** A real memory store whose chosen method fails, as a database does when the connection drops. */
@@ -8,7 +8,7 @@ class FlakyStore extends MemoryRefreshTokenStore {
 
   constructor() {
     super();
-    for (const method of ["createSession", "findToken", "spendToken", "revokeSession", "listSessions", "purgeExpired"] as const) {
+    for (const method of ["createSession", "findToken", "spendToken", "findSession", "revokeSession", "listSessions", "purgeExpired"] as const) {
       const original = this[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
       (this as Record<string, unknown>)[method] = (...args: unknown[]) =>
         this.failing === method ? Promise.reject(new Error("connection reset")) : original(...args);
@@ -61,3 +61,124 @@ describe("onEvent", () => {
     expect(events).toEqual([{ type: "issued", at: clock.now(), subject: "u", sessionId: pair.sessionId }]);
   });
 });
+
+describe("maxSessionsPerSubject is atomic with login", () => {
+  for (const failing of ["createSession", "listSessions", "revokeSession"] as const) {
+    it(`a store failing in ${failing} never leaves more active sessions than the limit`, async () => {
+      const store = new FlakyStore();
+      const { tokens } = await createHarness({ store, maxSessionsPerSubject: 1 });
+      const first = await tokens.issue({ subject: "u" });
+      store.failing = failing;
+      const second = await tokens.issue({ subject: "u" }).catch((error: unknown) => error as Error);
+      store.failing = null;
+      const active = (await tokens.listSessions("u")).map((session) => session.id);
+      expect(active).toEqual(second instanceof Error ? [first.sessionId] : [second.sessionId]);
+    });
+  }
+});
+
+/** A store whose chosen method answers `result` instead of doing its job. */
+function storeAnswering(method: keyof RefreshTokenStore, result: () => unknown): MemoryRefreshTokenStore {
+  const store = new MemoryRefreshTokenStore();
+  (store as unknown as Record<string, unknown>)[method] = async () => result();
+  return store;
+}
+
+describe("store results are checked, never trusted blindly", () => {
+  const answers: [keyof RefreshTokenStore, string, () => unknown][] = [
+    ["spendToken", "1", () => 1],
+    ["spendToken", '"false"', () => "false"],
+    ["spendToken", "undefined", () => undefined],
+    ["findToken", "an empty object", () => ({})],
+    ["findToken", "a lookup without a session", () => ({ token: {}, session: null })],
+    ["findToken", "a string", () => "row"],
+    ["createSession", "undefined (the 0.1 contract)", () => undefined],
+    ["listSessions", "null", () => null],
+    ["listSessions", "an array of junk", () => [{ id: 1 }]],
+    ["revokeSubject", '"3"', () => "3"],
+    ["revokeSession", "1", () => 1],
+    ["findSession", "a session with string dates", () => ({ id: "s", subject: "u", claims: {}, metadata: {}, createdAt: "2026", lastUsedAt: "2026", expiresAt: "2027", revokedAt: null, issuer: null, audience: null })],
+    ["purgeExpired", "-1", () => -1],
+  ];
+  for (const [method, what, answer] of answers) {
+    it(`${method} answering ${what} fails the operation with store_error`, async () => {
+      const store = storeAnswering(method, answer);
+      const { tokens } = await createHarness({ store });
+      const pair = method === "createSession" ? null : await tokens.issue({ subject: "u" });
+      const operations: Record<keyof RefreshTokenStore, () => Promise<unknown>> = {
+        createSession: () => tokens.issue({ subject: "u" }),
+        findToken: () => tokens.refresh(pair?.refreshToken),
+        spendToken: () => tokens.refresh(pair?.refreshToken),
+        touchSession: () => Promise.resolve(),
+        findSession: () => tokens.revokeSession(pair?.sessionId as string),
+        revokeSession: () => tokens.revokeSession(pair?.sessionId as string),
+        revokeSubject: () => tokens.revokeAllSessions("u"),
+        listSessions: () => tokens.listSessions("u"),
+        purgeExpired: () => tokens.purgeExpired(),
+      };
+      const error = await operations[method]().catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: "store_error", status: 503, message: expect.stringContaining(`store.${method}() broke the store contract`) });
+      // A spend the store did not vouch for hands out no token: the presented one stays the only one.
+      if (method === "spendToken") expect((await store.findToken(hashRefreshToken(pair?.refreshToken as string)))?.token.spentAt).toBeNull();
+    });
+  }
+});
+
+describe("storeTimeout", () => {
+  afterEach(() => void vi.useRealTimers());
+
+  /** A memory store whose `findToken` never settles, and a promise of its first call. */
+  function hangingStore() {
+    const store = new MemoryRefreshTokenStore();
+    let called!: () => void;
+    const reached = new Promise<void>((resolve) => (called = resolve));
+    store.findToken = () => {
+      called();
+      return new Promise(() => undefined);
+    };
+    return { store, reached };
+  }
+
+  it("turns a store call that never settles into store_error after the timeout (10 s by default)", async () => {
+    const { store, reached } = hangingStore();
+    const { tokens } = await createHarness({ store });
+    const pair = await tokens.issue({ subject: "u" });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const outcome = tokens.refresh(pair.refreshToken).catch((caught: unknown) => caught);
+    await reached;
+    await vi.advanceTimersByTimeAsync(9_999);
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await outcome).toMatchObject({ code: "store_error", message: expect.stringContaining("storeTimeout") });
+  });
+
+  it("follows the configured value, and false waits for ever", async () => {
+    const { store, reached } = hangingStore();
+    const { tokens } = await createHarness({ store, storeTimeout: "2s" });
+    const pair = await tokens.issue({ subject: "u" });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const outcome = tokens.refresh(pair.refreshToken).catch((caught: unknown) => caught);
+    await reached;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await outcome).toMatchObject({ code: "store_error" });
+    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: false })).not.toThrow();
+    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: 0 })).toThrow(expect.objectContaining({ code: "invalid_config", option: "storeTimeout" }));
+  });
+
+  it("a synchronous throw from a store method is store_error too", async () => {
+    const store = new MemoryRefreshTokenStore();
+    store.findToken = () => {
+      throw new TypeError("not a promise");
+    };
+    const { tokens } = await createHarness({ store });
+    const pair = await tokens.issue({ subject: "u" });
+    await expect(tokens.refresh(pair.refreshToken)).rejects.toMatchObject({ code: "store_error" });
+  });
+});
+
+function baseOptions(store: RefreshTokenStore) {
+  return { issuer: "https://i.test", audience: "a", signingKeys: [{ alg: "HS256" as const, secret: new Uint8Array(32) }], store };
+}

@@ -17,6 +17,11 @@ const fragment = fc.oneof(
   fc.constantFrom(...WHITESPACE, ...LOOKALIKES, "==", "..", ".e30"),
   fc.string({ unit: "binary", minLength: 1, maxLength: 4 }),
 );
+/** `arbitrary` once in `freq` draws, `null` otherwise (and `null` is where shrinking heads). */
+export function occasionally<T>(arbitrary: fc.Arbitrary<T>, freq: number): fc.Arbitrary<T | null> {
+  return fc.oneof({ weight: freq - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
+}
+
 /** Reduced modulo the token's length when applied, so one plan fits any token. */
 const position = fc.nat({ max: 4_096 });
 const segment = fc.nat({ max: 3 });

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import type { AuthorizationSource, RefreshTokenSource } from "tokenwise/http";
-import { garbageString } from "./fuzz-arbitraries.js";
+import { garbageString, occasionally } from "./fuzz-arbitraries.js";
 
 const URL = "https://auth.example.test/auth/refresh";
 export const REFRESH_COOKIE = "__Secure-refresh_token";
@@ -48,7 +48,7 @@ export const authorizationVariant: fc.Arbitrary<AuthorizationVariant> = fc.recor
   ),
   separator: fc.oneof({ weight: 6, arbitrary: fc.constant(" ") }, { weight: 1, arbitrary: fc.constantFrom("  ", "\t", "", " \t", ",", "\u00a0") }),
   via: fc.constantFrom("request" as const, "headers" as const, "string" as const),
-  second: fc.option(fc.oneof(fc.constant("Bearer other"), garbageString), { freq: 8 }),
+  second: occasionally(fc.oneof(fc.constant("Bearer other"), garbageString), 8),
 });
 
 /** An `Authorization` source, and the header value tokenwise will read from it. */
@@ -129,7 +129,7 @@ const sources = fc.constantFrom<RefreshTokenSource>("body", "cookie", "authoriza
 
 export const refreshRequestVariant: fc.Arbitrary<RefreshRequestVariant> = fc.record({
   placement: fc.constantFrom("json" as const, "form" as const, "cookie" as const, "authorization" as const, "nowhere" as const),
-  from: fc.option(fc.uniqueArray(sources, { maxLength: 3 }), { freq: 2 }),
+  from: occasionally(fc.uniqueArray(sources, { maxLength: 3 }), 2),
   contentType: fc.option(
     fc.oneof(
       fc.constantFrom("application/json", "application/json; charset=utf-8", "APPLICATION/JSON", "application/x-www-form-urlencoded", "application/x-www-form-urlencoded;charset=UTF-8", "text/plain", "", "multipart/form-data; boundary=x", ";"),
@@ -137,13 +137,13 @@ export const refreshRequestVariant: fc.Arbitrary<RefreshRequestVariant> = fc.rec
     ),
     { freq: 5 },
   ),
-  jsonValue: fc.option(fc.jsonValue({ maxDepth: 2 }).map((value) => ({ value })), { freq: 6 }),
-  grantType: fc.option(fc.oneof(fc.constantFrom("refresh_token", "password", "REFRESH_TOKEN", ""), fc.string({ maxLength: 12 })), { freq: 3 }),
-  otherBody: fc.option(fc.oneof(garbageString, fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value))), { freq: 2 }),
+  jsonValue: occasionally(fc.jsonValue({ maxDepth: 2 }).map((value) => ({ value })), 6),
+  grantType: occasionally(fc.oneof(fc.constantFrom("refresh_token", "password", "REFRESH_TOKEN", ""), fc.string({ maxLength: 12 })), 3),
+  otherBody: occasionally(fc.oneof(garbageString, fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value))), 2),
   cookies: fc.array(cookiePair, { maxLength: 3 }),
-  declaredLength: fc.option(fc.nat({ max: 40_000 }), { freq: 6 }),
+  declaredLength: occasionally(fc.nat({ max: 40_000 }), 6),
   transport: fc.constantFrom("string" as const, "stream" as const, "failing-stream" as const),
-  maxBodyBytes: fc.option(fc.nat({ max: 200 }), { freq: 4 }),
+  maxBodyBytes: occasionally(fc.nat({ max: 200 }), 4),
 });
 
 /** A refresh request carrying `token` as the variant says, and every text a token may be read from. */
