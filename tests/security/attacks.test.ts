@@ -59,22 +59,23 @@ describe.each(TOKEN_KINDS)("$name", (kind) => {
   });
 
   describe("an HMAC token keyed with the manager's own public key is refused (key confusion, RFC 8725 §2.1)", () => {
+    const ANY = ["EC", "OKP", "RSA"];
     /** Every way a careless verifier might turn the published key into an HMAC secret. */
     const ENCODINGS: { name: string; kty: readonly string[]; secret: (jwk: Jwk) => Uint8Array | string }[] = [
-      { name: "SPKI PEM", kty: ["EC", "OKP", "RSA"], secret: (jwk) => spki(jwk, "pem") },
-      { name: "SPKI PEM without its final newline", kty: ["EC", "OKP", "RSA"], secret: (jwk) => spki(jwk, "pem").trimEnd() },
-      { name: "SPKI PEM with CRLF line ends", kty: ["EC", "OKP", "RSA"], secret: (jwk) => spki(jwk, "pem").replaceAll("\n", "\r\n") },
-      { name: "SPKI DER", kty: ["EC", "OKP", "RSA"], secret: (jwk) => spkiDer(jwk) },
-      { name: "base64 of the SPKI DER (the PEM body)", kty: ["EC", "OKP", "RSA"], secret: (jwk) => Buffer.from(spkiDer(jwk)).toString("base64") },
+      { name: "SPKI PEM", kty: ANY, secret: (jwk) => spki(jwk, "pem") },
+      { name: "SPKI PEM without its final newline", kty: ANY, secret: (jwk) => spki(jwk, "pem").trimEnd() },
+      { name: "SPKI PEM with CRLF line ends", kty: ANY, secret: (jwk) => spki(jwk, "pem").replaceAll("\n", "\r\n") },
+      { name: "SPKI DER", kty: ANY, secret: (jwk) => spkiDer(jwk) },
+      { name: "base64 of the SPKI DER (the PEM body)", kty: ANY, secret: (jwk) => Buffer.from(spkiDer(jwk)).toString("base64") },
       { name: "PKCS#1 PEM", kty: ["RSA"], secret: (jwk) => publicKeyOf(jwk).export({ type: "pkcs1", format: "pem" }).toString() },
       { name: "PKCS#1 DER", kty: ["RSA"], secret: (jwk) => new Uint8Array(publicKeyOf(jwk).export({ type: "pkcs1", format: "der" })) },
-      { name: "the JWK JSON as jwks() serves it", kty: ["EC", "OKP", "RSA"], secret: (jwk) => JSON.stringify(jwk) },
-      { name: "the JWK JSON of its RFC 7638 thumbprint members", kty: ["EC", "OKP", "RSA"], secret: (jwk) => thumbprintJson(jwk) },
+      { name: "the JWK JSON as jwks() serves it", kty: ANY, secret: (jwk) => JSON.stringify(jwk) },
+      { name: "the JWK JSON of its RFC 7638 thumbprint members", kty: ANY, secret: (jwk) => thumbprintJson(jwk) },
       { name: "raw x bytes", kty: ["EC", "OKP"], secret: (jwk) => base64UrlBytes(jwk.x) },
       { name: "raw uncompressed point 04‖x‖y", kty: ["EC"], secret: (jwk) => new Uint8Array([4, ...base64UrlBytes(jwk.x), ...base64UrlBytes(jwk.y)]) },
       { name: "raw n bytes", kty: ["RSA"], secret: (jwk) => base64UrlBytes(jwk.n) },
-      { name: "base64url text of x or n", kty: ["EC", "OKP", "RSA"], secret: (jwk) => String(jwk.x ?? jwk.n) },
-      { name: "hex of x or n", kty: ["EC", "OKP", "RSA"], secret: (jwk) => Buffer.from(base64UrlBytes(jwk.x ?? jwk.n)).toString("hex") },
+      { name: "base64url text of x or n", kty: ANY, secret: (jwk) => String(jwk.x ?? jwk.n) },
+      { name: "hex of x or n", kty: ANY, secret: (jwk) => Buffer.from(base64UrlBytes(jwk.x ?? jwk.n)).toString("hex") },
     ];
     const KEY_TYPES: Readonly<Record<string, string>> = { ES256: "EC", EdDSA: "OKP", RS256: "RSA" };
 
@@ -148,7 +149,7 @@ describe.each(TOKEN_KINDS)("$name", (kind) => {
     });
   });
 
-  describe("kid tricks: a genuine signature under a kid that is not exactly ours is refused", () => {
+  describe("kid tricks: a genuine signature under a kid that is not exactly ours is refused (RFC 8725 §3.10)", () => {
     const KID_TRICKS: { name: string; kid: (ours: string) => unknown; claim?: string }[] = [
       { name: "a missing kid", kid: () => undefined },
       { name: "an unknown kid", kid: () => "no-such-key", claim: "kid" },
@@ -182,7 +183,7 @@ describe.each(TOKEN_KINDS)("$name", (kind) => {
     });
   });
 
-  describe("keys carried in the header (jwk, jku, x5u, x5c) are never used, nor fetched (RFC 7515 §4.1.2-4.1.6)", () => {
+  describe("keys carried in the header (jwk, jku, x5u, x5c) are never used, nor fetched (RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.6)", () => {
     it.each(MANAGER_ALGORITHMS)("a %s token signed by the attacker's key that its header embeds or points to is refused", async (alg) => {
       const fetchSpy = vi.spyOn(globalThis, "fetch");
       const key = knownKey(alg);

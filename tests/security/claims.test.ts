@@ -54,6 +54,7 @@ const CONFUSED_CLAIMS = [
     null: () => null,
     "a boolean": () => true,
     "an object": () => ({}),
+    "1e300, beyond any Date": () => 1e300,
     "1e400, which parses to Infinity": () => new JsonLiteral("1e400"),
     missing: () => undefined,
   }),
@@ -133,7 +134,7 @@ const EDGE_CLAIMS: { name: string; claims: (now: number, kind: TokenKind) => Rec
 ];
 
 describe.each(TOKEN_KINDS)("$name claims", (kind) => {
-  describe("are type- and value-checked: a wrong one is refused, naming the claim", () => {
+  describe("are type- and value-checked: a wrong one is refused, naming the claim (RFC 8725 §3.8, §3.9)", () => {
     it.each(CONFUSED_CLAIMS)("$claim as $name", async ({ claim, value }) => {
       const { tokens, clock } = await managerHolding(key);
       const token = signedClaims(kind, clock, { [claim]: value(epochSeconds(clock), kind) });

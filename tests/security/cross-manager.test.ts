@@ -26,7 +26,7 @@ async function twoManagersSharingAStore(options: Partial<TokenManagerOptions>) {
   return { a: a.tokens, b: b.tokens, pair };
 }
 
-describe.each(OTHER_MANAGERS)("a manager B with $name, sharing A's store", ({ options }) => {
+describe.each(OTHER_MANAGERS)("a manager B with $name, sharing A's store (cross-JWT confusion, RFC 8725 §2.8)", ({ options }) => {
   it("refuses A's refresh token as invalid_refresh_token, and A can still refresh it (nothing was spent)", async () => {
     const { a, b, pair } = await twoManagersSharingAStore(options);
     await expect(b.refresh(pair.refreshToken)).rejects.toMatchObject({ code: "invalid_refresh_token", status: 401 });

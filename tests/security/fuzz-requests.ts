@@ -202,7 +202,9 @@ export function isPlainRefreshRequest(variant: RefreshRequestVariant): boolean {
     variant.placement === "json" &&
     variant.jsonValue === null &&
     (variant.from === null || variant.from[0] === "body") &&
-    (variant.contentType === null || /^application\/json(;|$)/i.test(variant.contentType)) &&
+    // Without a content type, a string body is sent as text/plain.
+    variant.contentType !== null &&
+    /^application\/json(;|$)/i.test(variant.contentType) &&
     variant.transport !== "failing-stream" &&
     variant.declaredLength === null &&
     variant.maxBodyBytes === null

@@ -1,0 +1,100 @@
+/**
+ * A refresh that is waiting on a lock while its session is revoked: once the revocation has
+ * committed, the refresh must fail. Driven step by step with a second connection holding the
+ * token's row lock, on every server dialect.
+ */
+import mysql from "mysql2/promise";
+import pg from "pg";
+import { hashRefreshToken, TokenManager } from "tokenwise";
+import { afterAll, describe, expect, it } from "vitest";
+import { MYSQL_CONFIG, openMariadb, openOrSkip, openPostgres, openStore, PG_CONFIG, uniquePrefix, type DatabaseOpener, type TestDatabase } from "./databases.js";
+
+/** A second connection that holds a token's row lock in an open transaction. */
+interface RowLock {
+  release(): Promise<void>;
+}
+
+async function lockPostgresRow(table: string, hash: string): Promise<RowLock> {
+  const client = new pg.Client(PG_CONFIG);
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query(`SELECT hash FROM ${table} WHERE hash = $1 FOR UPDATE`, [hash]);
+  return { release: async () => void (await client.query("ROLLBACK"), await client.end()) };
+}
+
+async function lockMariadbRow(table: string, hash: string): Promise<RowLock> {
+  const connection = await mysql.createConnection(MYSQL_CONFIG);
+  await connection.beginTransaction();
+  await connection.execute(`SELECT hash FROM ${table} WHERE hash = ? FOR UPDATE`, [hash]);
+  return { release: async () => void (await connection.rollback(), await connection.end()) };
+}
+
+/** How many statements on this run's tables wait for a row lock right now. */
+const LOCK_WAITS = {
+  postgres: "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1",
+  mysql: "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE ?",
+};
+
+/** Polls `condition`; slower than 100 ms apart, since InnoDB refreshes its transaction view only when unread that long. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 80; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 125));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+
+}
+
+/** A promise whose settlement can be asked about synchronously. */
+function watch<T>(promise: Promise<T>) {
+  const state = { settled: false, outcome: promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  ) };
+  void state.outcome.then(() => (state.settled = true));
+  return state;
+}
+
+const SERVERS: [string, "postgres" | "mysql", DatabaseOpener, (table: string, hash: string) => Promise<RowLock>][] = [
+  ["PostgreSQL", "postgres", openPostgres, lockPostgresRow],
+  ["MariaDB", "mysql", openMariadb, lockMariadbRow],
+];
+
+for (const [name, dialect, open, lockRow] of SERVERS) {
+  const database = await openOrSkip(open);
+  describe.skipIf(!database)(`${name}: a refresh waiting on a lock while its session is revoked`, () => {
+    const db = database as TestDatabase;
+    afterAll(() => db.close());
+
+    it("fails once the revocation has committed, or else makes the revocation wait and lose nothing", async () => {
+      const prefix = uniquePrefix();
+      const store = await openStore(db, prefix);
+      const tokens = new TokenManager({ issuer: "https://race.test", audience: "api", signingKeys: [{ alg: "HS256", secret: new Uint8Array(32).fill(3) }], store, reuseGraceSeconds: 0 });
+      const pair = await tokens.issue({ subject: "raced" });
+      const waiting = async () => Number((await db.client.query(LOCK_WAITS[dialect], [`%${prefix}%`])).rows[0]?.n);
+
+      const lock = await lockRow(`${prefix}refresh_tokens`, hashRefreshToken(pair.refreshToken));
+      let refresh: ReturnType<typeof watch<Awaited<ReturnType<typeof tokens.refresh>>>>;
+      let revoke: ReturnType<typeof watch<boolean>>;
+      let revokedFirst: boolean;
+      try {
+        refresh = watch(tokens.refresh(pair.refreshToken));
+        await until(async () => (await waiting()) >= 1, "the refresh waits for the token's row lock");
+        revoke = watch(tokens.revokeSession(pair.sessionId));
+        await until(async () => revoke.settled || (await waiting()) >= 2, "the revocation commits or waits behind the refresh");
+        revokedFirst = revoke.settled;
+      } finally {
+        await lock.release();
+      }
+      const refreshed = await refresh.outcome;
+      expect(await revoke.outcome).toEqual({ ok: true, value: true });
+      if (revokedFirst) {
+        expect(refreshed).toMatchObject({ ok: false, error: { code: "session_revoked" } });
+      } else {
+        expect(refreshed.ok).toBe(true);
+        if (refreshed.ok) await expect(tokens.refresh(refreshed.value.refreshToken)).rejects.toMatchObject({ code: "session_revoked" });
+      }
+      expect((await store.findSession(pair.sessionId))?.revokedAt).not.toBeNull();
+    });
+  });
+}
