@@ -107,11 +107,18 @@ export async function verifyJwt(context: JwtContext, token: unknown, typ: string
   return failure ? { failure } : { payload };
 }
 
+/** The latest instant a `Date` can hold, in seconds: later times would become `Infinity` or an invalid `Date`. */
+const MAX_TIME_SECONDS = 8.64e12;
+
 /** The claim checks jose leaves to us; `undefined` when all pass. */
 function checkSessionClaims(payload: JWTPayload, context: JwtContext, nowSeconds: number): JwtFailure | undefined {
   for (const claim of ["sub", "sid", "jti"]) {
     const value = payload[claim];
     if (typeof value !== "string" || value.length === 0) return claimFailure(claim, "must be a non-empty string");
+  }
+  for (const claim of ["iat", "exp", "nbf"]) {
+    const value = payload[claim];
+    if (value !== undefined && !(typeof value === "number" && Math.abs(value) <= MAX_TIME_SECONDS)) return claimFailure(claim, "must be a time a Date can hold");
   }
   const { iat, exp } = payload as { iat: number; exp: number };
   if (iat > nowSeconds + context.clockToleranceSeconds) return claimFailure("iat", "is in the future");
