@@ -23,7 +23,7 @@ import {
   refreshRequestVariant,
   type AuthorizationVariant,
 } from "./fuzz-requests.js";
-import type { FuzzHarness, FuzzHarnessOptions } from "./fuzz-support.js";
+import type { FuzzAlgorithm, FuzzHarness, FuzzHarnessOptions } from "./fuzz-support.js";
 
 /** An input on its way in. */
 export interface Delivery {
@@ -98,10 +98,11 @@ function extracted(what: string, texts: readonly string[], options: { nullable: 
 
 const extractorJudge = (value: unknown): Verdict => accepted(value);
 
-export const ENTRY_POINTS: readonly EntryPoint[] = [
-  entryPoint({
-    name: "TokenManager.verifyAccessToken",
-    harness: {},
+/** `verifyAccessToken` under one signing algorithm: the signature's length sets its unused bits. */
+function verifyAccessTokenWith(alg: FuzzAlgorithm): EntryPoint {
+  return entryPoint({
+    name: `TokenManager.verifyAccessToken (${alg})`,
+    harness: { alg },
     token: "accessToken",
     strings: false,
     verifies: true,
@@ -114,7 +115,13 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
       return h.tokens.verifyAccessToken(token, { checkSession });
     },
     judge: (value) => (typeof value === "object" && value !== null ? accepted(value) : malformed("verifyAccessToken", value)),
-  }),
+  });
+}
+
+export const ENTRY_POINTS: readonly EntryPoint[] = [
+  verifyAccessTokenWith("HS256"),
+  verifyAccessTokenWith("EdDSA"),
+  verifyAccessTokenWith("ES256"),
   entryPoint({
     name: "TokenManager.reissueAccessToken",
     harness: {},

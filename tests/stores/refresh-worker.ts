@@ -8,6 +8,8 @@
  * - chain: refreshes TOKEN, then its successor, and so on, printing each new token, until killed.
  * - spend: one store.spendToken of HASH with successor SUCCESSOR_HASH in SESSION_ID, printing
  *   "started" first; the parent kills it while it waits.
+ * - gated: one refresh of TOKEN that pauses right before its spend, printing "spending" and
+ *   waiting for "go"; then prints the outcome as JSON.
  */
 import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
@@ -26,6 +28,11 @@ function openClient(): SqlClient {
 }
 
 const store = new SqlRefreshTokenStore({ client: openClient(), tablePrefix: env.TABLE_PREFIX });
+const lines = createInterface({ input: process.stdin });
+
+async function waitForGo(): Promise<void> {
+  for await (const line of lines) if (line === "go") return;
+}
 const tokens = new TokenManager({
   issuer: "https://multi-process.test",
   audience: "api",
@@ -35,9 +42,8 @@ const tokens = new TokenManager({
 });
 
 async function race(): Promise<void> {
-  const lines = createInterface({ input: process.stdin });
   console.log("ready");
-  for await (const line of lines) if (line === "go") break;
+  await waitForGo();
   const outcomes = await Promise.allSettled(Array.from({ length: Number(env.REFRESHES) }, () => tokens.refresh(env.TOKEN)));
   const report = outcomes.map((outcome) =>
     outcome.status === "fulfilled" ? { token: outcome.value.refreshToken } : { code: (outcome.reason as { code?: string }).code ?? String(outcome.reason) },
@@ -69,4 +75,20 @@ async function spend(): Promise<void> {
   console.log(String(await store.spendToken({ hash: env.HASH as string, at, successor, sealedSuccessor: "A".repeat(43) })));
 }
 
-await (env.MODE === "chain" ? chain() : env.MODE === "spend" ? spend() : race());
+async function gated(): Promise<void> {
+  const spendToken = store.spendToken.bind(store);
+  store.spendToken = async (request) => {
+    console.log("spending");
+    await waitForGo();
+    return spendToken(request);
+  };
+  const outcome = await tokens.refresh(env.TOKEN).then(
+    (pair) => ({ token: pair.refreshToken }),
+    (error: { code?: string }) => ({ code: error.code ?? String(error) }),
+  );
+  console.log(JSON.stringify(outcome));
+  process.exit(0);
+}
+
+const MODES: Record<string, () => Promise<void>> = { chain, spend, gated, race };
+await (MODES[env.MODE as string] ?? race)();

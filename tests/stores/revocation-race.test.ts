@@ -1,13 +1,15 @@
 /**
  * A refresh that is waiting on a lock while its session is revoked: once the revocation has
- * committed, the refresh must fail. Driven step by step with a second connection holding the
- * token's row lock, on every server dialect.
+ * committed, the refresh must fail. Driven step by step with a second connection holding a
+ * lock: the token's row on the servers, the database's write lock on SQLite.
  */
+import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { hashRefreshToken, TokenManager } from "tokenwise";
 import { afterAll, describe, expect, it } from "vitest";
-import { MYSQL_CONFIG, openMariadb, openOrSkip, openPostgres, openStore, PG_CONFIG, uniquePrefix, type DatabaseOpener, type TestDatabase } from "./databases.js";
+import { MYSQL_CONFIG, openMariadb, openOrSkip, openPostgres, openSqliteFile, openStore, PG_CONFIG, uniquePrefix, type DatabaseOpener, type TestDatabase } from "./databases.js";
+import { setUp, startWorker } from "./processes.js";
 
 /** A second connection that holds a token's row lock in an open transaction. */
 interface RowLock {
@@ -98,3 +100,29 @@ for (const [name, dialect, open, lockRow] of SERVERS) {
     });
   });
 }
+
+describe("SQLite file: a refresh waiting for the write lock while its session is revoked", () => {
+  it("fails once the revocation has committed", async () => {
+    const db = (await openSqliteFile()) as TestDatabase;
+    try {
+      const { tokens, env } = await setUp(db, "sqlite", 0);
+      const pair = await tokens.issue({ subject: "raced" });
+      // The worker reads the session as active, then stops right before spending.
+      const worker = startWorker({ ...env, MODE: "gated", TOKEN: pair.refreshToken });
+      expect(await worker.nextLine()).toBe("spending");
+      const revoker = new Database(db.path as string);
+      revoker.exec("BEGIN IMMEDIATE");
+      revoker.prepare(`UPDATE ${env.TABLE_PREFIX}sessions SET revoked_at = ? WHERE id = ?`).run(Date.now(), pair.sessionId);
+      worker.process.stdin.write("go\n");
+      // Its spend now queues for the write lock (busy timeout 20 s). Whether it is already
+      // waiting when the revocation commits or starts just after, it must see the revocation.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      revoker.exec("COMMIT");
+      revoker.close();
+      expect(JSON.parse(await worker.nextLine())).toEqual({ code: "session_revoked" });
+      await worker.exited;
+    } finally {
+      await db.close();
+    }
+  });
+});
