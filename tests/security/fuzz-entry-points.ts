@@ -83,9 +83,6 @@ function grantObservation(what: string, value: unknown): Verdict {
   return accepted({ tokenType, expiresIn, accessTokenExpiresAt, sessionId, subject, refreshTokenExpiresIn });
 }
 
-const passedAsIs = (presented: unknown): Delivery => ({ input: presented, received: presented });
-const noVariant = { variant: fc.constant(null), plain: null, deliver: passedAsIs };
-
 /** Checks a value an extractor returned: a string (or `null` where allowed) found in what was sent. */
 function extracted(what: string, texts: readonly string[], options: { nullable: boolean }): (value: unknown) => void {
   return (value) => {
@@ -118,54 +115,34 @@ function verifyAccessTokenWith(alg: FuzzAlgorithm): EntryPoint {
   });
 }
 
+/** A manager method that takes the presented value as it is. */
+function managerMethod(
+  method: "reissueAccessToken" | "refresh" | "revoke",
+  options: { token: EntryPoint["token"]; consumes?: boolean; stateless?: boolean; judge: EntryPoint["judge"] },
+): EntryPoint {
+  return entryPoint({
+    name: `TokenManager.${method}${method === "refresh" ? (options.stateless ? " (stateless)" : " (opaque)") : ""}`,
+    harness: options.stateless ? { refreshTokenMode: "stateless" } : {},
+    token: options.token,
+    strings: false,
+    verifies: true,
+    consumes: options.consumes ?? false,
+    variant: fc.constant(null),
+    plain: null,
+    deliver: (presented) => ({ input: presented, received: presented }),
+    call: (h, { input }) => h.tokens[method](input),
+    judge: options.judge,
+  });
+}
+
 export const ENTRY_POINTS: readonly EntryPoint[] = [
   verifyAccessTokenWith("HS256"),
   verifyAccessTokenWith("EdDSA"),
   verifyAccessTokenWith("ES256"),
-  entryPoint({
-    name: "TokenManager.reissueAccessToken",
-    harness: {},
-    token: "accessToken",
-    strings: false,
-    verifies: true,
-    consumes: false,
-    ...noVariant,
-    call: (h, { input }) => h.tokens.reissueAccessToken(input),
-    judge: (value) => grantObservation("reissueAccessToken", value),
-  }),
-  entryPoint({
-    name: "TokenManager.refresh (opaque)",
-    harness: {},
-    token: "refreshToken",
-    strings: false,
-    verifies: true,
-    consumes: true,
-    ...noVariant,
-    call: (h, { input }) => h.tokens.refresh(input),
-    judge: (value) => grantObservation("refresh", value),
-  }),
-  entryPoint({
-    name: "TokenManager.refresh (stateless)",
-    harness: { refreshTokenMode: "stateless" },
-    token: "refreshToken",
-    strings: false,
-    verifies: true,
-    consumes: false,
-    ...noVariant,
-    call: (h, { input }) => h.tokens.refresh(input),
-    judge: (value) => grantObservation("refresh", value),
-  }),
-  entryPoint({
-    name: "TokenManager.revoke",
-    harness: {},
-    token: "refreshToken",
-    strings: false,
-    verifies: true,
-    consumes: true,
-    ...noVariant,
-    call: (h, { input }) => h.tokens.revoke(input),
-    judge: (value) => (value === true ? accepted(true) : value === false ? refused : malformed("revoke", value)),
-  }),
+  managerMethod("reissueAccessToken", { token: "accessToken", judge: (value) => grantObservation("reissueAccessToken", value) }),
+  managerMethod("refresh", { token: "refreshToken", consumes: true, judge: (value) => grantObservation("refresh", value) }),
+  managerMethod("refresh", { token: "refreshToken", stateless: true, judge: (value) => grantObservation("refresh", value) }),
+  managerMethod("revoke", { token: "refreshToken", consumes: true, judge: (value) => (value === true ? accepted(true) : value === false ? refused : malformed("revoke", value)) }),
   entryPoint({
     name: "http.requireAuth",
     harness: {},
