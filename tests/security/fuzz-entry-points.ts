@@ -115,10 +115,10 @@ function verifyAccessTokenWith(alg: FuzzAlgorithm): EntryPoint {
   });
 }
 
-/** A manager method that takes the presented value as it is. */
+/** A manager method that takes the presented value as it is: `revoke` answers a boolean, the others a grant. */
 function managerMethod(
   method: "reissueAccessToken" | "refresh" | "revoke",
-  options: { token: EntryPoint["token"]; consumes?: boolean; stateless?: boolean; judge: EntryPoint["judge"] },
+  options: { token: EntryPoint["token"]; consumes?: boolean; stateless?: boolean },
 ): EntryPoint {
   return entryPoint({
     name: `TokenManager.${method}${method === "refresh" ? (options.stateless ? " (stateless)" : " (opaque)") : ""}`,
@@ -131,7 +131,8 @@ function managerMethod(
     plain: null,
     deliver: (presented) => ({ input: presented, received: presented }),
     call: (h, { input }) => h.tokens[method](input),
-    judge: options.judge,
+    judge: (value) =>
+      method !== "revoke" ? grantObservation(method, value) : value === true ? accepted(true) : value === false ? refused : malformed(method, value),
   });
 }
 
@@ -139,10 +140,10 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
   verifyAccessTokenWith("HS256"),
   verifyAccessTokenWith("EdDSA"),
   verifyAccessTokenWith("ES256"),
-  managerMethod("reissueAccessToken", { token: "accessToken", judge: (value) => grantObservation("reissueAccessToken", value) }),
-  managerMethod("refresh", { token: "refreshToken", consumes: true, judge: (value) => grantObservation("refresh", value) }),
-  managerMethod("refresh", { token: "refreshToken", stateless: true, judge: (value) => grantObservation("refresh", value) }),
-  managerMethod("revoke", { token: "refreshToken", consumes: true, judge: (value) => (value === true ? accepted(true) : value === false ? refused : malformed("revoke", value)) }),
+  managerMethod("reissueAccessToken", { token: "accessToken" }),
+  managerMethod("refresh", { token: "refreshToken", consumes: true }),
+  managerMethod("refresh", { token: "refreshToken", stateless: true }),
+  managerMethod("revoke", { token: "refreshToken", consumes: true }),
   entryPoint({
     name: "http.requireAuth",
     harness: {},
