@@ -76,7 +76,9 @@ describe.each(ENTRY_POINTS)("$name", (entry) => {
     );
   }, fuzzTimeout());
 
-  it.runIf(entry.verifies)("accepts no spelling of the token but the exact one issued", async () => {
+  if (!entry.verifies) return;
+
+  it("accepts no spelling of the token but the exact one issued", async () => {
     const inputs = fc.record({ plan: respelledArbitrary({ strings: entry.strings }), variant: entry.variant });
     await assertProperty(
       inputs,

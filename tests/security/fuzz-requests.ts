@@ -8,7 +8,7 @@ import fc from "fast-check";
 import type { AuthorizationSource, RefreshTokenSource } from "tokenwise/http";
 import { garbageString, occasionally } from "./fuzz-arbitraries.js";
 
-const URL = "https://auth.example.test/auth/refresh";
+const REFRESH_URL = "https://auth.example.test/auth/refresh";
 export const REFRESH_COOKIE = "__Secure-refresh_token";
 
 /** `credentials = "Bearer" 1*SP b64token` (RFC 6750 §2.1): the oracle for what a Bearer parser may return. */
@@ -57,7 +57,7 @@ export function authorizationSource(token: string, variant: AuthorizationVariant
   if (variant.via === "string") return { source: value, header: value };
   const headers = new Headers({ authorization: value });
   if (variant.second !== null) headers.append("authorization", variant.second);
-  const source = variant.via === "headers" ? headers : new Request(URL, { headers });
+  const source = variant.via === "headers" ? headers : new Request(REFRESH_URL, { headers });
   return { source, header: headers.get("authorization") };
 }
 
@@ -87,7 +87,7 @@ export const cookieVariant: fc.Arbitrary<CookieVariant> = fc.record({
 export function cookieSource(value: string, variant: CookieVariant): { source: Request | Headers; header: string } {
   const pairs = [...variant.before, [REFRESH_COOKIE, value], ...variant.after];
   const headers = new Headers({ cookie: pairs.map(([name, text]) => `${name}=${text}`).join(variant.separator) });
-  return { source: variant.via === "headers" ? headers : new Request(URL, { headers }), header: headers.get("cookie") ?? "" };
+  return { source: variant.via === "headers" ? headers : new Request(REFRESH_URL, { headers }), header: headers.get("cookie") ?? "" };
 }
 
 /** Whether the refresh cookie holds exactly `value`, with nothing that could shadow it. */
@@ -155,7 +155,7 @@ export function refreshRequest(token: string, variant: RefreshRequestVariant): {
   if (variant.placement === "authorization") headers.set("authorization", `Bearer ${token}`);
   if (variant.declaredLength !== null) headers.set("content-length", String(variant.declaredLength));
   const body = refreshBody(token, variant);
-  const request = new Request(URL, { method: "POST", headers, ...(body === null ? {} : { body: transported(body, variant.transport), duplex: "half" }) });
+  const request = new Request(REFRESH_URL, { method: "POST", headers, ...(body === null ? {} : { body: transported(body, variant.transport), duplex: "half" }) });
   return { request, texts: [headers.get("cookie") ?? "", headers.get("authorization") ?? "", ...readableTexts(body ?? "")] };
 }
 

@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { MemoryRefreshTokenStore } from "tokenwise";
+import { runStoreConformance } from "tokenwise/testing";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -12,7 +14,10 @@ describe("runStoreConformance under another test runner", () => {
       cwd: ROOT,
       timeout: 60_000,
     });
-    expect(stdout).toMatch(/^# pass 24$/m);
+    let checks = 0;
+    runStoreConformance({ name: "count", createStore: () => new MemoryRefreshTokenStore(), runner: { describe: (_name, body) => body(), it: () => checks++ } });
+    expect(checks).toBeGreaterThan(0);
+    expect(stdout).toMatch(new RegExp(`^# pass ${checks}$`, "m"));
     expect(stdout).toMatch(/^# fail 0$/m);
   });
 });
