@@ -10,6 +10,7 @@ import {
   type RefreshTokenLookup,
   type RefreshTokenRecord,
   type RefreshTokenStore,
+  type SessionBinding,
   type SessionRecord,
   type SpendTokenRequest,
 } from "./store.js";
@@ -98,10 +99,11 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   /** {@inheritDoc RefreshTokenStore.revokeSubject} */
-  async revokeSubject(subject: string, at: Date): Promise<number> {
+  async revokeSubject(subject: string, at: Date, binding?: SessionBinding): Promise<number> {
     let revoked = 0;
     for (const sessionId of this.#sessionIdsBySubject.get(subject) ?? []) {
-      if (this.#revoke(sessionId, at)) revoked++;
+      const stored = this.#sessions.get(sessionId);
+      if (stored && (!binding || sessionBelongsTo(stored.record, binding)) && this.#revoke(sessionId, at)) revoked++;
     }
     return revoked;
   }

@@ -145,7 +145,8 @@ export class OpaqueSessions<Claims extends JsonObject> {
   async revokeSubject(subject: unknown): Promise<number> {
     const checked = requireSubject(subject);
     const now = this.#options.now();
-    const count = await this.#call("revokeSubject", results.count, (store) => store.revokeSubject(checked, now));
+    const { issuer, audience } = this.#options;
+    const count = await this.#call("revokeSubject", results.count, (store) => store.revokeSubject(checked, now, { issuer, audience }));
     this.#emit({ type: "revoked_all", at: now, subject: checked, count });
     return count;
   }

@@ -227,14 +227,16 @@ export interface RefreshTokenStore {
   revokeSession(sessionId: string, at: Date): Promise<boolean>;
 
   /**
-   * Revokes every session of a subject that is not revoked yet (logout everywhere).
+   * Revokes every session of a subject that is not revoked yet (logout everywhere), limited to
+   * the sessions that belong to `binding` when one is given (see {@link sessionBelongsTo}).
    * Cost proportional to that subject's sessions. Idempotent.
    *
    * @param subject - the subject
    * @param at - the instant of revocation
+   * @param binding - the issuer and audience whose sessions to revoke; absent: all of them
    * @returns how many sessions this call revoked
    */
-  revokeSubject(subject: string, at: Date): Promise<number>;
+  revokeSubject(subject: string, at: Date, binding?: SessionBinding): Promise<number>;
 
   /**
    * Lists a subject's active sessions: not revoked and `expiresAt > at`, oldest first

@@ -11,6 +11,7 @@ import {
   type RefreshTokenLookup,
   type RefreshTokenRecord,
   type RefreshTokenStore,
+  type SessionBinding,
   type SessionRecord,
   type SpendTokenRequest,
 } from "../store.js";
@@ -203,8 +204,12 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
   }
 
   /** See {@link RefreshTokenStore.revokeSubject}: the contract this method implements. */
-  async revokeSubject(subject: string, at: Date): Promise<number> {
-    const result = await this.#run("revokeSubject", () => this.#client.query(this.#sql.revokeSubject, [at.getTime(), subject]));
+  async revokeSubject(subject: string, at: Date, binding?: SessionBinding): Promise<number> {
+    const result = await this.#run("revokeSubject", () =>
+      binding
+        ? this.#client.query(this.#sql.revokeSubjectOfBinding, [at.getTime(), subject, binding.issuer, binding.audience])
+        : this.#client.query(this.#sql.revokeSubject, [at.getTime(), subject]),
+    );
     return result.affectedRows;
   }
 

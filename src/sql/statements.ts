@@ -36,6 +36,8 @@ export interface Statements {
   touchSession: string;
   revokeSession: string;
   revokeSubject: string;
+  /** `revokeSubject` limited to one binding and unbound sessions. */
+  revokeSubjectOfBinding: string;
   listSessions: string;
   purgeTokensOfEndedSessions: string;
   purgeEndedSessions: string;
@@ -75,6 +77,8 @@ WHERE hash = ? AND ${usable} AND EXISTS (SELECT 1 FROM ${sessions} s WHERE s.id 
     touchSession: `UPDATE ${sessions} SET last_used_at = ? WHERE id = ?`,
     revokeSession: `UPDATE ${sessions} SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`,
     revokeSubject: `UPDATE ${sessions} SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL`,
+    revokeSubjectOfBinding: `UPDATE ${sessions} SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL
+  AND (issuer IS NULL OR (issuer = ? AND audience = ?))`,
     listSessions: `SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE subject = ? AND ${activeSession} ORDER BY created_at, id`,
     purgeTokensOfEndedSessions: `DELETE FROM ${tokens} WHERE session_id IN (SELECT id FROM ${sessions} WHERE ${ended})`,
     purgeEndedSessions: `DELETE FROM ${sessions} WHERE ${ended}`,

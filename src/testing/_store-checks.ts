@@ -228,6 +228,17 @@ export const contractChecks: Record<string, Record<string, Check>> = {
       for (const { session } of [a, b]) checkEqual((await store.findSession(session.id))?.revokedAt, at(2 * MINUTE), "revokedAt");
       checkEqual((await store.findSession(bystander.session.id))?.revokedAt, null, "another subject's session");
     },
+    "with a binding, revokes only the sessions of that binding and unbound ones": async (store) => {
+      const subject = makeSession().subject;
+      const mine = await seed(store, { subject });
+      const unbound = await seed(store, { subject, issuer: null, audience: null });
+      const otherAudience = await seed(store, { subject, audience: "another-api" });
+      const otherIssuer = await seed(store, { subject, issuer: "https://elsewhere.test" });
+      const binding = { issuer: mine.session.issuer, audience: mine.session.audience };
+      checkEqual(await store.revokeSubject(subject, at(MINUTE), binding), 2, "sessions revoked by revokeSubject with a binding");
+      for (const { session } of [mine, unbound]) checkEqual((await store.findSession(session.id))?.revokedAt, at(MINUTE), "a revoked session");
+      for (const { session } of [otherAudience, otherIssuer]) checkEqual((await store.findSession(session.id))?.revokedAt, null, "another binding's session");
+    },
   },
 
   listSessions: {

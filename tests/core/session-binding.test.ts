@@ -56,3 +56,14 @@ describe("a session is bound to the issuer and audience that created it", () => 
     await expect(web.refresh(onWeb.refreshToken)).resolves.toMatchObject({ sessionId: onWeb.sessionId });
   });
 });
+
+describe("revokeAllSessions stays within the manager's binding", () => {
+  it("logs the subject out of this service only", async () => {
+    const { a, b } = await twoServices();
+    const onA = await a.issue({ subject: "u" });
+    const onB = await b.issue({ subject: "u" });
+    expect(await b.revokeAllSessions("u")).toBe(1);
+    await expect(b.refresh(onB.refreshToken)).rejects.toMatchObject({ code: "session_revoked" });
+    await expect(a.refresh(onA.refreshToken)).resolves.toMatchObject({ sessionId: onA.sessionId });
+  });
+});
