@@ -3,6 +3,7 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import { hashRefreshToken } from "tokenwise";
 import { afterAll, describe, expect, it } from "vitest";
+import { until } from "../support/until.js";
 import { MYSQL_CONFIG, openMariadb, openOrSkip, openPostgres, PG_CONFIG, type DatabaseOpener, type TestDatabase } from "./databases.js";
 import { setUp, startWorker, tokenRows } from "./processes.js";
 
@@ -50,13 +51,6 @@ const LOCK_WAITS = {
   mysql: "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND info LIKE CONCAT('INSERT INTO ', ?, '%')",
 };
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
 
 /** Waits until no transaction holds the row any more: the killed worker's has been committed or rolled back. */
 async function settle(db: TestDatabase, table: string, hash: string): Promise<void> {

@@ -8,6 +8,7 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import { hashRefreshToken, TokenManager } from "tokenwise";
 import { afterAll, describe, expect, it } from "vitest";
+import { until } from "../support/until.js";
 import { MYSQL_CONFIG, openMariadb, openOrSkip, openPostgres, openSqliteFile, openStore, PG_CONFIG, uniquePrefix, type DatabaseOpener, type TestDatabase } from "./databases.js";
 import { setUp, startWorker } from "./processes.js";
 
@@ -37,15 +38,6 @@ const LOCK_WAITS = {
   mysql: "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE ?",
 };
 
-/** Polls `condition`; slower than 100 ms apart, since InnoDB refreshes its transaction view only when unread that long. */
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 80; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 125));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-
-}
 
 /** A promise whose settlement can be asked about synchronously. */
 function watch<T>(promise: Promise<T>) {
