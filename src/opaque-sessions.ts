@@ -248,7 +248,8 @@ export class OpaqueSessions<Claims extends JsonObject> {
     try {
       result = await withTimeout(() => operation(this.#store), this.#options.storeTimeoutSeconds);
     } catch (error) {
-      if (isTokenwiseError(error)) throw error;
+      // Only a store's own store_error passes as it is: a store cannot speak for the manager.
+      if (isTokenwiseError(error) && error.code === "store_error") throw error;
       throw new StoreError(`store.${method}() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     try {

@@ -71,12 +71,13 @@ export interface TokenManagerOptions<Claims extends JsonObject = JsonObject> {
   maxTokenLifetime?: Duration;
   /**
    * Longest wait for one store call. A call that has not settled by then fails the operation
-   * with `store_error` (503) instead of holding the request open for ever; the call itself is
-   * not cancelled, so a write may still complete later — which is harmless, because every
-   * store write is atomic and a retried refresh falls into the grace window. The default is
-   * long enough for any healthy database and short enough to answer before common proxy
-   * timeouts (30–60 s) do. `false` waits for ever.
-   * @default "10s"
+   * with `store_error` (503) instead of holding the request open for ever. The call itself is
+   * not cancelled, so a write may still complete later: every store write is atomic, and a
+   * client that retries a refresh whose spend committed late gets the same successor back —
+   * provided it retries within `reuseGraceSeconds`, which is why the timeout must be shorter
+   * than the grace window. The default is far longer than any healthy database needs and
+   * leaves the client half the grace window to retry. `false` waits for ever.
+   * @default "5s", or half of `reuseGraceSeconds` (at least 1 s) when that is shorter
    */
   storeTimeout?: Duration | false;
   /**
@@ -133,6 +134,7 @@ export function resolveOptions<Claims extends JsonObject>(options: TokenManagerO
   if (refreshTokenMode !== "opaque" && refreshTokenMode !== "stateless") {
     throw new InvalidConfigError("refreshTokenMode", `expected "opaque" or "stateless"; got ${JSON.stringify(refreshTokenMode)}`);
   }
+  const reuseGraceSeconds = parseDuration(options.reuseGraceSeconds ?? 10, "reuseGraceSeconds", { allowZero: true });
   const resolved: ResolvedOptions<Claims> = {
     issuer: nonEmptyString(options.issuer, "issuer"),
     audience: nonEmptyString(options.audience, "audience"),
@@ -142,11 +144,11 @@ export function resolveOptions<Claims extends JsonObject>(options: TokenManagerO
     sessionMaxAge: parseDuration(options.sessionMaxAge ?? "30d", "sessionMaxAge"),
     refreshTokenMode,
     rotateRefreshTokens: booleanOption(options.rotateRefreshTokens, "rotateRefreshTokens", true),
-    reuseGraceSeconds: parseDuration(options.reuseGraceSeconds ?? 10, "reuseGraceSeconds", { allowZero: true }),
+    reuseGraceSeconds,
     maxSessionsPerSubject: positiveIntegerOption(options.maxSessionsPerSubject, "maxSessionsPerSubject"),
     clockToleranceSeconds: parseDuration(options.clockTolerance ?? 5, "clockTolerance", { allowZero: true }),
     maxTokenLifetimeSeconds: options.maxTokenLifetime === undefined ? null : parseDuration(options.maxTokenLifetime, "maxTokenLifetime"),
-    storeTimeoutSeconds: options.storeTimeout === false ? null : parseDuration(options.storeTimeout ?? "10s", "storeTimeout"),
+    storeTimeoutSeconds: storeTimeoutOption(options.storeTimeout, reuseGraceSeconds),
     resolveClaims: functionOption(options.resolveClaims, "resolveClaims"),
     onEvent: functionOption(options.onEvent, "onEvent"),
     now: functionOption(options.now, "now") ?? (() => new Date()),
@@ -158,8 +160,10 @@ export function resolveOptions<Claims extends JsonObject>(options: TokenManagerO
   if (resolved.accessTokenTtl > resolved.sessionMaxAge) {
     throw new InvalidConfigError("accessTokenTtl", "must not exceed sessionMaxAge");
   }
-  if (refreshTokenMode === "stateless" && options.maxSessionsPerSubject !== undefined) {
-    throw new InvalidConfigError("maxSessionsPerSubject", "needs a store; stateless refresh tokens keep no sessions");
+  if (refreshTokenMode === "stateless") {
+    for (const option of ["store", "maxSessionsPerSubject"] as const) {
+      if (options[option] !== undefined) throw new InvalidConfigError(option, "is unused: stateless refresh tokens keep no sessions");
+    }
   }
   return resolved;
 }
@@ -174,6 +178,20 @@ function checkStore(store: unknown): RefreshTokenStore {
     }
   }
   return store as RefreshTokenStore;
+}
+
+/**
+ * The store timeout must end before the grace window does: a client whose refresh timed out
+ * after its spend committed can then still retry and get the same successor.
+ */
+function storeTimeoutOption(value: Duration | false | undefined, graceSeconds: number): number | null {
+  if (value === false) return null;
+  if (value === undefined) return graceSeconds > 0 ? Math.max(1, Math.min(5, Math.floor(graceSeconds / 2))) : 5;
+  const seconds = parseDuration(value, "storeTimeout");
+  if (graceSeconds > 0 && seconds >= graceSeconds) {
+    throw new InvalidConfigError("storeTimeout", `must be shorter than reuseGraceSeconds (${graceSeconds} s), or a client retrying a refresh that timed out would be taken for a thief`);
+  }
+  return seconds;
 }
 
 function nonEmptyString(value: unknown, option: string): string {

@@ -15,7 +15,7 @@ function withTrailingBitSet(token: string): string {
 function otherSpellings(token: string): Record<string, string> {
   const signatureAt = token.lastIndexOf(".") + 1;
   const inside = (text: string) => token.slice(0, signatureAt + 5) + text + token.slice(signatureAt + 5);
-  return {
+  const spellings: Record<string, string> = {
     "one = of padding": `${token}=`,
     "two = of padding": `${token}==`,
     "non-zero unused trailing bits": withTrailingBitSet(token),
@@ -30,6 +30,8 @@ function otherSpellings(token: string): Record<string, string> {
     "a CRLF inside the signature": inside("\r\n"),
     "base64 + and / for - and _": token.replace(/-/g, "+").replace(/_/g, "/"),
   };
+  // A token without - or _ has no standard-base64 twin: that spelling is the token itself.
+  return Object.fromEntries(Object.entries(spellings).filter(([, spelling]) => spelling !== token));
 }
 
 const KEYS: [string, () => Promise<SigningKey>][] = [

@@ -139,14 +139,14 @@ describe("storeTimeout", () => {
     return { store, reached };
   }
 
-  it("turns a store call that never settles into store_error after the timeout (10 s by default)", async () => {
+  it("turns a store call that never settles into store_error after the timeout (5 s by default)", async () => {
     const { store, reached } = hangingStore();
     const { tokens } = await createHarness({ store });
     const pair = await tokens.issue({ subject: "u" });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const outcome = tokens.refresh(pair.refreshToken).catch((caught: unknown) => caught);
     await reached;
-    await vi.advanceTimersByTimeAsync(9_999);
+    await vi.advanceTimersByTimeAsync(4_999);
     let settled = false;
     void outcome.then(() => (settled = true));
     await Promise.resolve();
@@ -166,6 +166,35 @@ describe("storeTimeout", () => {
     expect(await outcome).toMatchObject({ code: "store_error" });
     expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: false })).not.toThrow();
     expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: 0 })).toThrow(expect.objectContaining({ code: "invalid_config", option: "storeTimeout" }));
+  });
+
+  it("must end before the grace window, so a client can retry a refresh that timed out", async () => {
+    const store = new MemoryRefreshTokenStore();
+    const tooLong = expect.objectContaining({ code: "invalid_config", option: "storeTimeout" });
+    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: "10s" })).toThrow(tooLong);
+    expect(() => new TokenManager({ ...baseOptions(store), reuseGraceSeconds: 30, storeTimeout: "29s" })).not.toThrow();
+    expect(() => new TokenManager({ ...baseOptions(store), reuseGraceSeconds: 0, storeTimeout: "60s" })).not.toThrow();
+  });
+
+  it("defaults to half a short grace window", async () => {
+    const { store, reached } = hangingStore();
+    const { tokens } = await createHarness({ store, reuseGraceSeconds: 4 });
+    const pair = await tokens.issue({ subject: "u" });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const outcome = tokens.refresh(pair.refreshToken).catch((caught: unknown) => caught);
+    await reached;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await outcome).toMatchObject({ code: "store_error" });
+  });
+
+  it("a store's error that imitates another tokenwise code is still store_error", async () => {
+    const store = new MemoryRefreshTokenStore();
+    store.findToken = async () => {
+      throw Object.assign(new Error("imitation"), { code: "refresh_token_reused", status: 401 });
+    };
+    const { tokens } = await createHarness({ store });
+    const pair = await tokens.issue({ subject: "u" });
+    await expect(tokens.refresh(pair.refreshToken)).rejects.toMatchObject({ code: "store_error", status: 503 });
   });
 
   it("a synchronous throw from a store method is store_error too", async () => {

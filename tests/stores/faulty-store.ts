@@ -4,15 +4,7 @@
  * a rejection, a synchronous throw, a call that never settles, or an answer of the wrong
  * shape — before or after letting the real store do its work.
  */
-import {
-  MemoryRefreshTokenStore,
-  type CreateSessionOptions,
-  type RefreshTokenLookup,
-  type RefreshTokenRecord,
-  type RefreshTokenStore,
-  type SessionRecord,
-  type SpendTokenRequest,
-} from "tokenwise";
+import { MemoryRefreshTokenStore, type RefreshTokenLookup, type RefreshTokenRecord, type RefreshTokenStore, type SessionRecord } from "tokenwise";
 
 export type StoreMethod = keyof RefreshTokenStore;
 
@@ -37,15 +29,16 @@ export interface Fault {
   ending: Ending;
 }
 
-const FAILURES: Fault[] = [
-  { name: "rejects before doing anything", works: false, ending: "reject" },
-  { name: "throws synchronously before doing anything", works: false, ending: "throw" },
-  { name: "never settles, doing nothing", works: false, ending: "hang" },
-  { name: "does its work only after the timeout", works: true, ending: "late" },
-  { name: "rejects after doing its work (reply lost)", works: true, ending: "reject" },
-  { name: "throws synchronously after doing its work", works: true, ending: "throw" },
-  { name: "never answers after doing its work", works: true, ending: "hang" },
-];
+/** The faults every method gets, whatever it returns. */
+export const FAILURES = {
+  rejectBefore: { name: "rejects before doing anything", works: false, ending: "reject" },
+  throwBefore: { name: "throws synchronously before doing anything", works: false, ending: "throw" },
+  hangBefore: { name: "never settles, doing nothing", works: false, ending: "hang" },
+  late: { name: "does its work only after the timeout", works: true, ending: "late" },
+  rejectAfter: { name: "rejects after doing its work (reply lost)", works: true, ending: "reject" },
+  throwAfter: { name: "throws synchronously after doing its work", works: true, ending: "throw" },
+  hangAfter: { name: "never answers after doing its work", works: true, ending: "hang" },
+} as const satisfies Record<string, Fault>;
 
 /** Answers of the wrong shape, each made from the real answer: label and maker. */
 type WrongAnswer = [label: string, make: (real: unknown) => unknown];
@@ -119,7 +112,7 @@ const WRONG_ANSWERS: Record<StoreMethod, WrongAnswer[]> = {
 /** Every fault worth injecting into a call of `method`. */
 export function faultsFor(method: StoreMethod): Fault[] {
   const garbage = WRONG_ANSWERS[method].map(([label, make]): Fault => ({ name: `answers ${label} after doing its work`, works: true, ending: { answer: make } }));
-  return [...FAILURES, ...garbage];
+  return [...Object.values(FAILURES), ...garbage];
 }
 
 /** Every token and session the store holds, as plain records keyed by hash and id. */
@@ -172,7 +165,9 @@ export class FaultyStore implements RefreshTokenStore {
   /** Ends the act: no more faults; a `late` call does its work now, and is awaited. */
   async endAct(): Promise<void> {
     this.#plan = null;
-    await this.#late?.();
+    const late = this.#late;
+    this.#late = null;
+    await late?.();
   }
 
   /**
@@ -197,43 +192,45 @@ export class FaultyStore implements RefreshTokenStore {
     return state;
   }
 
-  createSession(session: SessionRecord, token: RefreshTokenRecord, options?: CreateSessionOptions): Promise<string[]> {
+  // Each method passes every argument through, so that the wrapper follows the contract as it grows.
+  createSession(...args: Parameters<RefreshTokenStore["createSession"]>): Promise<string[]> {
+    const [session, token] = args;
     this.#sessionIds.add(session.id);
     this.#hashes.add(token.hash);
-    return this.#call("createSession", () => this.inner.createSession(session, token, options)) as Promise<string[]>;
+    return this.#call("createSession", () => this.inner.createSession(...args)) as Promise<string[]>;
   }
 
-  findToken(hash: string): Promise<RefreshTokenLookup | null> {
-    return this.#call("findToken", () => this.inner.findToken(hash)) as Promise<RefreshTokenLookup | null>;
+  findToken(...args: Parameters<RefreshTokenStore["findToken"]>): Promise<RefreshTokenLookup | null> {
+    return this.#call("findToken", () => this.inner.findToken(...args)) as Promise<RefreshTokenLookup | null>;
   }
 
-  spendToken(request: SpendTokenRequest): Promise<boolean> {
-    this.#hashes.add(request.successor.hash);
-    return this.#call("spendToken", () => this.inner.spendToken(request)) as Promise<boolean>;
+  spendToken(...args: Parameters<RefreshTokenStore["spendToken"]>): Promise<boolean> {
+    this.#hashes.add(args[0].successor.hash);
+    return this.#call("spendToken", () => this.inner.spendToken(...args)) as Promise<boolean>;
   }
 
-  touchSession(sessionId: string, at: Date): Promise<void> {
-    return this.#call("touchSession", () => this.inner.touchSession(sessionId, at)) as Promise<void>;
+  touchSession(...args: Parameters<RefreshTokenStore["touchSession"]>): Promise<void> {
+    return this.#call("touchSession", () => this.inner.touchSession(...args)) as Promise<void>;
   }
 
-  findSession(sessionId: string): Promise<SessionRecord | null> {
-    return this.#call("findSession", () => this.inner.findSession(sessionId)) as Promise<SessionRecord | null>;
+  findSession(...args: Parameters<RefreshTokenStore["findSession"]>): Promise<SessionRecord | null> {
+    return this.#call("findSession", () => this.inner.findSession(...args)) as Promise<SessionRecord | null>;
   }
 
-  revokeSession(sessionId: string, at: Date): Promise<boolean> {
-    return this.#call("revokeSession", () => this.inner.revokeSession(sessionId, at)) as Promise<boolean>;
+  revokeSession(...args: Parameters<RefreshTokenStore["revokeSession"]>): Promise<boolean> {
+    return this.#call("revokeSession", () => this.inner.revokeSession(...args)) as Promise<boolean>;
   }
 
-  revokeSubject(subject: string, at: Date): Promise<number> {
-    return this.#call("revokeSubject", () => this.inner.revokeSubject(subject, at)) as Promise<number>;
+  revokeSubject(...args: Parameters<RefreshTokenStore["revokeSubject"]>): Promise<number> {
+    return this.#call("revokeSubject", () => this.inner.revokeSubject(...args)) as Promise<number>;
   }
 
-  listSessions(subject: string, at: Date): Promise<SessionRecord[]> {
-    return this.#call("listSessions", () => this.inner.listSessions(subject, at)) as Promise<SessionRecord[]>;
+  listSessions(...args: Parameters<RefreshTokenStore["listSessions"]>): Promise<SessionRecord[]> {
+    return this.#call("listSessions", () => this.inner.listSessions(...args)) as Promise<SessionRecord[]>;
   }
 
-  purgeExpired(at: Date): Promise<number> {
-    return this.#call("purgeExpired", () => this.inner.purgeExpired(at)) as Promise<number>;
+  purgeExpired(...args: Parameters<RefreshTokenStore["purgeExpired"]>): Promise<number> {
+    return this.#call("purgeExpired", () => this.inner.purgeExpired(...args)) as Promise<number>;
   }
 
   /**
