@@ -55,7 +55,13 @@ export interface TokenManagerOptions<Claims extends JsonObject = JsonObject> {
    * @default 10
    */
   reuseGraceSeconds?: number;
-  /** Most concurrent sessions per subject; a new login revokes the oldest beyond it. `1` = one login at a time. @default unlimited */
+  /**
+   * Most concurrent sessions per subject (of this manager's issuer and audience); a new login
+   * revokes the oldest beyond it. `1` = one login at a time. Creating the session and revoking
+   * the oldest are one atomic store call: a login that fails leaves no session behind and
+   * revokes nothing, and simultaneous logins never leave more than this many active.
+   * @default unlimited
+   */
   maxSessionsPerSubject?: number;
   /**
    * Leeway for `exp`, `nbf` and `iat` checks, to absorb clock skew between servers: a token
