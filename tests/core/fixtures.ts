@@ -52,7 +52,8 @@ export async function createHarness<Claims extends JsonObject = JsonObject>(
     issuer: ISSUER,
     audience: AUDIENCE,
     signingKeys: [await testKey()],
-    store,
+    // Stateless managers refuse a store.
+    ...(overrides.refreshTokenMode === "stateless" ? {} : { store }),
     now: clock.now,
     onEvent: (event) => events.push(event),
     ...overrides,
