@@ -1,4 +1,4 @@
-import { hashRefreshToken, MemoryRefreshTokenStore, TokenManager, type RefreshTokenStore } from "tokenwise";
+import { hashRefreshToken, MemoryRefreshTokenStore, TokenManager, type RefreshTokenStore, type TokenManagerOptions } from "tokenwise";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHarness, errorCodeOf } from "./fixtures.js";
 
@@ -127,64 +127,59 @@ describe("store results are checked, never trusted blindly", () => {
 describe("storeTimeout", () => {
   afterEach(() => void vi.useRealTimers());
 
-  /** A memory store whose `findToken` never settles, and a promise of its first call. */
-  function hangingStore() {
+  /**
+   * Starts a refresh against a store whose `findToken` never settles, under fake timers, once
+   * the call has reached the store. `after(ms)` advances the timers and tells whether the
+   * refresh has settled by then, and how.
+   */
+  async function refreshAgainstHangingStore(options: Partial<TokenManagerOptions> = {}) {
     const store = new MemoryRefreshTokenStore();
-    let called!: () => void;
-    const reached = new Promise<void>((resolve) => (called = resolve));
+    const { tokens } = await createHarness({ store, ...options });
+    const pair = await tokens.issue({ subject: "u" });
+    let reached!: () => void;
+    const reaching = new Promise<void>((resolve) => (reached = resolve));
     store.findToken = () => {
-      called();
+      reached();
       return new Promise(() => undefined);
     };
-    return { store, reached };
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let outcome: { settled: false } | { settled: true; error: unknown } = { settled: false };
+    void tokens.refresh(pair.refreshToken).catch((error: unknown) => (outcome = { settled: true, error }));
+    await reaching;
+    return {
+      after: async (milliseconds: number) => {
+        await vi.advanceTimersByTimeAsync(milliseconds);
+        return outcome;
+      },
+    };
   }
 
   it("turns a store call that never settles into store_error after the timeout (5 s by default)", async () => {
-    const { store, reached } = hangingStore();
-    const { tokens } = await createHarness({ store });
-    const pair = await tokens.issue({ subject: "u" });
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const outcome = tokens.refresh(pair.refreshToken).catch((caught: unknown) => caught);
-    await reached;
-    await vi.advanceTimersByTimeAsync(4_999);
-    let settled = false;
-    void outcome.then(() => (settled = true));
-    await Promise.resolve();
-    expect(settled).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(await outcome).toMatchObject({ code: "store_error", message: expect.stringContaining("storeTimeout") });
+    const refresh = await refreshAgainstHangingStore();
+    expect(await refresh.after(4_999)).toEqual({ settled: false });
+    expect(await refresh.after(1)).toMatchObject({ error: { code: "store_error", message: expect.stringContaining("storeTimeout") } });
   });
 
-  it("follows the configured value, and false waits for ever", async () => {
-    const { store, reached } = hangingStore();
-    const { tokens } = await createHarness({ store, storeTimeout: "2s" });
-    const pair = await tokens.issue({ subject: "u" });
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const outcome = tokens.refresh(pair.refreshToken).catch((caught: unknown) => caught);
-    await reached;
-    await vi.advanceTimersByTimeAsync(2_000);
-    expect(await outcome).toMatchObject({ code: "store_error" });
-    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: false })).not.toThrow();
-    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: 0 })).toThrow(expect.objectContaining({ code: "invalid_config", option: "storeTimeout" }));
-  });
-
-  it("must end before the grace window, so a client can retry a refresh that timed out", async () => {
-    const store = new MemoryRefreshTokenStore();
-    const tooLong = expect.objectContaining({ code: "invalid_config", option: "storeTimeout" });
-    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: "10s" })).toThrow(tooLong);
-    expect(() => new TokenManager({ ...baseOptions(store), reuseGraceSeconds: 30, storeTimeout: "29s" })).not.toThrow();
-    expect(() => new TokenManager({ ...baseOptions(store), reuseGraceSeconds: 0, storeTimeout: "60s" })).not.toThrow();
+  it("follows the configured value", async () => {
+    const refresh = await refreshAgainstHangingStore({ storeTimeout: "2s" });
+    expect(await refresh.after(1_999)).toEqual({ settled: false });
+    expect(await refresh.after(1)).toMatchObject({ error: { code: "store_error" } });
   });
 
   it("defaults to half a short grace window", async () => {
-    const { store, reached } = hangingStore();
-    const { tokens } = await createHarness({ store, reuseGraceSeconds: 4 });
-    const pair = await tokens.issue({ subject: "u" });
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const outcome = tokens.refresh(pair.refreshToken).catch((caught: unknown) => caught);
-    await reached;
-    await vi.advanceTimersByTimeAsync(2_000);
-    expect(await outcome).toMatchObject({ code: "store_error" });
+    const refresh = await refreshAgainstHangingStore({ reuseGraceSeconds: 4 });
+    expect(await refresh.after(1_999)).toEqual({ settled: false });
+    expect(await refresh.after(1)).toMatchObject({ error: { code: "store_error" } });
+  });
+
+  it("is a duration shorter than the grace window, or false to wait for ever", async () => {
+    const store = new MemoryRefreshTokenStore();
+    const refused = expect.objectContaining({ code: "invalid_config", option: "storeTimeout" });
+    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: 0 })).toThrow(refused);
+    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: "10s" })).toThrow(refused);
+    expect(() => new TokenManager({ ...baseOptions(store), reuseGraceSeconds: 30, storeTimeout: "29s" })).not.toThrow();
+    expect(() => new TokenManager({ ...baseOptions(store), reuseGraceSeconds: 0, storeTimeout: "60s" })).not.toThrow();
+    expect(() => new TokenManager({ ...baseOptions(store), storeTimeout: false })).not.toThrow();
   });
 
   it("a store's error that imitates another tokenwise code is still store_error", async () => {
