@@ -1,5 +1,6 @@
 // The runtime matrix: packs tokenwise, installs the tarball into a scratch project as a user
-// would, and runs the same smoke suite on Node 20 (this machine), Node 22, Node 24, Deno and Bun,
+// would, and runs the same smoke suite (memory store, SQLite, Redis at 127.0.0.1:6379) on Node 20
+// (this machine), Node 22, Node 24, Deno and Bun,
 // plus the Hono example on Deno and Bun, and TypeScript consumers with moduleResolution node16,
 // nodenext and bundler. Runtimes come from the npm registry, pinned, cached in .cache/runtimes.
 //
@@ -54,7 +55,7 @@ function prepareConsumer() {
     JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, hono } }, null, 2),
   );
   npm(["install"], CONSUMER);
-  for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
+  for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs", "redis-commands.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
   for (const file of ["hono/app.ts", "shared/demo-users.ts", "shared/users.ts"]) cpSync(join(ROOT, "examples", file), join(CONSUMER, "examples", file));
   writeTypeConsumers();
   return tarball;

@@ -71,7 +71,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     const at = request.at.getTime();
     if (token && token.spentAt !== null && token.successorHash === request.successor.hash) return true;
     if (!token || !stored || token.spentAt !== null || token.expiresAt.getTime() <= at) return false;
-    if (!isActive(stored.record, at) || this.#tokens.has(request.successor.hash)) return false;
+    if (!isActive(stored.record, at) || request.successor.sessionId !== token.sessionId || this.#tokens.has(request.successor.hash)) return false;
     token.spentAt = request.at;
     token.successorHash = request.successor.hash;
     token.sealedSuccessor = request.sealedSuccessor;

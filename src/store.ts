@@ -21,9 +21,9 @@ export type JsonObject = { [key: string]: unknown };
 
 /** One login of one subject, as the store keeps it. */
 export interface SessionRecord {
-  /** Random, unique session id (the access token's `sid` claim). */
+  /** Random, unique session id (the access token's `sid` claim): 1–64 characters of `[A-Za-z0-9_-]`. */
   id: string;
-  /** Who logged in (the access token's `sub` claim). */
+  /** Who logged in (the access token's `sub` claim): a non-empty string, at most 255 characters in the SQL store. */
   subject: string;
   /** The app's claims at login, reused for every access token of the session. */
   claims: JsonObject;
@@ -84,7 +84,11 @@ export interface SpendTokenRequest {
   hash: string;
   /** The instant of the spend: becomes the token's `spentAt` and the session's `lastUsedAt`. */
   at: Date;
-  /** The successor, stored in the same atomic step (its `spentAt`, `successorHash` and `sealedSuccessor` are `null`). */
+  /**
+   * The successor, stored in the same atomic step: a token of the spent token's session
+   * (`successor.sessionId`), with a hash no token has yet, and `spentAt`, `successorHash` and
+   * `sealedSuccessor` all `null`. A successor of another session or with a taken hash is refused.
+   */
   successor: RefreshTokenRecord;
   /** The successor sealed for the holder of the spent token; stored as the spent token's `sealedSuccessor`. */
   sealedSuccessor: string;
@@ -136,6 +140,32 @@ export interface CreateSessionOptions {
  * backend rejects (the manager wraps the rejection in a `store_error`). Methods never throw for
  * "not found": they return `null`, `false` or `0`.
  *
+ * Rules every method follows:
+ * - **One clock, the caller's.** Every instant comes in as an argument (`at`, or a record's
+ *   dates), taken from the manager's `now` option, which may be injected. A store never reads
+ *   a clock of its own — not `Date.now()`, not `NOW()` on the server — to decide anything.
+ * - **Expiry by the backend.** A store may drop a record by itself (a TTL) once the record's
+ *   own `expiresAt` has passed, never earlier. The manager then sees an unknown token
+ *   (`findToken` → `null`) and answers `invalid_refresh_token` instead of
+ *   `refresh_token_expired`; a session dropped that way reads as ended. Reuse detection of a
+ *   spent token lasts only as long as its record, so a TTL shorter than `expiresAt` is a
+ *   security bug. TTLs follow the real clock: they suit a manager whose `now` is the real time.
+ * - **Reads see every completed write.** A read that starts after a write resolved sees it:
+ *   read from the primary, never from a lagging replica or cache, or a revoked session could
+ *   still refresh and a spent token could pass as unspent.
+ * - **Retries after a lost reply.** A caller that lost a reply may repeat the call. `spendToken`
+ *   answers `true` again; `touchSession` sets the same value again; `revokeSession`,
+ *   `revokeSubject` and `purgeExpired` change nothing more and answer `false` or `0` (the first
+ *   revocation instant is kept); `createSession` rejects (the id exists), its first attempt
+ *   staying stored until it ends, unused. Reads are safe to repeat.
+ * - **Ids, subjects, hashes.** Session ids are 1–64 characters of `[A-Za-z0-9_-]` (the manager
+ *   makes 22-character base64url ids). Subjects are non-empty strings; the manager checks
+ *   nothing more, and a store must keep subjects of at least 255 characters (Unicode code
+ *   points; the SQL store's limit, beyond which it rejects). Token hashes are 64 lowercase hex
+ *   characters. All three are compared exactly: case-sensitive, no normalisation, no collation.
+ * - **Order.** Wherever sessions are ordered (listing, eviction) it is by `createdAt`, then by
+ *   `id` compared byte by byte (a binary or `"C"` collation, never a locale's).
+ *
  * Run `runStoreConformance` from `tokenwise/testing` against an adapter to check every promise
  * made here, including the concurrency ones.
  *
@@ -155,52 +185,66 @@ export interface RefreshTokenStore {
    * store may serialise them or fail one of them.
    *
    * @param session - the new session; its `id` is fresh and random
-   * @param token - its first token; `token.sessionId === session.id`
+   * @param token - its first token, unspent; `token.sessionId === session.id`
    * @param options - the session limit, if any
    * @returns the ids of the sessions this call revoked to respect the limit (empty without one)
-   * @throws rejects if the session id or token hash already exists (astronomically unlikely)
+   * @throws rejects if the session id or token hash already exists (astronomically unlikely,
+   *   except when retrying a call that did complete)
    */
   createSession(session: SessionRecord, token: RefreshTokenRecord, options?: CreateSessionOptions): Promise<string[]>;
 
   /**
-   * Finds a token by its hash, with its session. One indexed lookup.
+   * Finds a token by its hash, with its session. One indexed lookup; the hash matches exactly.
    *
-   * Returns spent, expired and revoked entries alike: the manager decides what they mean.
+   * Returns spent, expired and revoked entries alike: the manager decides what they mean. A
+   * token whose session no longer exists (purged, or dropped by a TTL) is not found: a lookup
+   * always carries its session.
    *
    * @param hash - 64 lowercase hex characters
-   * @returns the token and its session, or `null` when no token has that hash
+   * @returns the token and its session, or `null` when no token has that hash or its session is gone
    */
   findToken(hash: string): Promise<RefreshTokenLookup | null>;
 
   /**
    * Rotation, as one atomic compare-and-set: spends the token `request.hash` and stores
    * `request.successor`, **only if**, at the moment of the write, the token is unspent and
-   * unexpired (`expiresAt > at`) and its session is not revoked and unexpired.
+   * unexpired (`expiresAt > at`), its session is not revoked and unexpired, the successor
+   * belongs to that same session (`successor.sessionId`), and no token has the successor's
+   * hash yet. An existing token is never overwritten.
    *
    * On success, in the same atomic step: the token gets `spentAt = at`,
    * `successorHash = successor.hash` and `sealedSuccessor = request.sealedSuccessor`; the
    * successor is inserted; the session's `lastUsedAt` becomes `at`.
    *
-   * On failure nothing changes. Under any concurrency, of N calls for one hash at most one
-   * returns `true`, and the successor exists if and only if that call returned `true` — never a
-   * fork of the session's chain. The session's state is read as locked at the moment of the
-   * write: once a revocation of the session has committed, no spend of its tokens can succeed.
+   * On failure nothing changes and the answer is `false` (a store may instead reject when a
+   * concurrent call inserts the same successor hash at the same moment). Under any concurrency,
+   * of N calls for one hash at most one returns `true`, and the successor exists if and only if
+   * that call returned `true` — never a fork of the session's chain. The session's state is
+   * read as locked at the moment of the write: once a revocation of the session has resolved,
+   * no spend of its tokens can succeed, and a spend that succeeds is seen by any read started
+   * after a concurrent revocation resolved. A check made before the write (read, then write)
+   * does not keep this promise.
    *
    * Idempotent: a call identical to the one that spent the token (same `hash`, same
    * `successor.hash`) returns `true` again without changing anything, so a caller whose reply
-   * was lost may safely retry. Only the original caller knows the random successor hash. SQL adapters typically do this with
+   * was lost may safely retry. Only the original caller knows the random successor hash. SQL
+   * adapters typically do this with
    * `UPDATE … SET spent_at = ? WHERE hash = ? AND spent_at IS NULL AND expires_at > ?` checked
    * by the affected-row count, in one transaction with the successor's `INSERT`.
    *
-   * @param request - what to spend and the successor to store
+   * @param request - what to spend and the successor to store: a fresh token (`spentAt`,
+   *   `successorHash` and `sealedSuccessor` are `null`) of the spent token's session, whose
+   *   `expiresAt` the manager has capped at the session's end
    * @returns `true` if this call spent the token (or had already spent it with this very
    *   successor), `false` if the condition did not hold
    */
   spendToken(request: SpendTokenRequest): Promise<boolean>;
 
   /**
-   * Records that a session was used without rotating (refresh with rotation turned off):
-   * sets `lastUsedAt = at` if the session exists. No other effect.
+   * Records that a session was used without rotating (refresh with rotation turned off): sets
+   * `lastUsedAt = at` whatever the session's state — revoked, expired, or `at` earlier than the
+   * current `lastUsedAt` (the store keeps what it is told). No other effect; an unknown id has
+   * none at all, and in particular creates no record. Idempotent.
    *
    * @param sessionId - the session
    * @param at - the instant of use
@@ -208,7 +252,7 @@ export interface RefreshTokenStore {
   touchSession(sessionId: string, at: Date): Promise<void>;
 
   /**
-   * Finds a session by id. One indexed lookup.
+   * Finds a session by id. One indexed lookup; the id matches exactly.
    *
    * @param sessionId - the session
    * @returns the session whatever its state, or `null` if unknown
@@ -216,9 +260,11 @@ export interface RefreshTokenStore {
   findSession(sessionId: string): Promise<SessionRecord | null>;
 
   /**
-   * Revokes one session: sets `revokedAt = at` if it is not revoked yet. Afterwards no token of
-   * the session can be spent (see {@link spendToken}). Touches the session row only — never a
-   * scan of tokens. Idempotent.
+   * Revokes one session: sets `revokedAt = at` if it is not revoked yet, whatever its
+   * `expiresAt` (an expired session not yet purged is revoked too, and counts). Afterwards no
+   * token of the session can be spent (see {@link spendToken}). Touches the session row only —
+   * never a scan of tokens. Idempotent: a repeated call answers `false` and keeps the first
+   * `revokedAt`.
    *
    * @param sessionId - the session
    * @param at - the instant of revocation
@@ -227,9 +273,14 @@ export interface RefreshTokenStore {
   revokeSession(sessionId: string, at: Date): Promise<boolean>;
 
   /**
-   * Revokes every session of a subject that is not revoked yet (logout everywhere), limited to
-   * the sessions that belong to `binding` when one is given (see {@link sessionBelongsTo}).
-   * Cost proportional to that subject's sessions. Idempotent.
+   * Revokes every session of a subject that is not revoked yet, whatever its `expiresAt`
+   * (logout everywhere), limited to the sessions that belong to `binding` when one is given
+   * (see {@link sessionBelongsTo}). The subject matches exactly. Cost proportional to that
+   * subject's sessions. Idempotent: a repeated call revokes nothing more and answers `0`.
+   *
+   * Atomic per session, not across them: each session is revoked as by {@link revokeSession},
+   * so a spend racing with it follows that rule session by session; the sessions need not be
+   * revoked in one transaction, and one created while the call runs may stay active.
    *
    * @param subject - the subject
    * @param at - the instant of revocation
@@ -239,8 +290,9 @@ export interface RefreshTokenStore {
   revokeSubject(subject: string, at: Date, binding?: SessionBinding): Promise<number>;
 
   /**
-   * Lists a subject's active sessions: not revoked and `expiresAt > at`, oldest first
-   * (by `createdAt`, then `id`). Cost proportional to that subject's sessions.
+   * Lists a subject's active sessions: not revoked and `expiresAt > at`, oldest first (by
+   * `createdAt`, then `id` byte by byte). The subject matches exactly. Cost proportional to
+   * that subject's sessions.
    *
    * @param subject - the subject
    * @param at - "now"
@@ -250,11 +302,17 @@ export interface RefreshTokenStore {
 
   /**
    * Deletes what can no longer be used: tokens with `expiresAt <= at`, and sessions that are
-   * revoked or have `expiresAt <= at`, together with all their tokens. Live sessions and their
-   * unexpired tokens — spent or not — are kept, so reuse is still detected.
+   * revoked (whatever their `expiresAt`) or have `expiresAt <= at`, together with all their
+   * tokens. Live sessions and their unexpired tokens — spent or not — are kept, so reuse is
+   * still detected.
+   *
+   * Need not be one transaction: a store may delete in batches, each of which deletes a
+   * session's tokens no later than the session itself, so that no batch leaves a token whose
+   * session is gone. A repeated call deletes only what has ended since.
    *
    * @param at - "now"
-   * @returns how many rows (sessions plus tokens) were deleted
+   * @returns how many rows (sessions plus tokens) this call deleted; records a TTL dropped
+   *   earlier are not counted
    */
   purgeExpired(at: Date): Promise<number>;
 }

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { isTokenwiseError, StoreError } from "../errors.js";
+import { StoreError } from "../errors.js";
+import { runStoreCall } from "../lib/_store-call.js";
 import {
   sessionBelongsTo,
   type CreateSessionOptions,
@@ -36,6 +37,10 @@ export interface SqlRefreshTokenStoreOptions {
  * feeding the successor's `INSERT`), elsewhere a conditional `UPDATE` checked by its
  * affected-row count and the `INSERT` in one transaction. Every query is parameterised; the
  * table prefix is validated. Run {@link migrate} once before use.
+ *
+ * Subjects are kept up to 255 characters on PostgreSQL and MySQL (a longer one fails with
+ * `store_error`; the manager checks only that a subject is non-empty). Sessions created at the
+ * same instant are ordered by id byte by byte, whatever the database's locale.
  *
  * @example
  * ```ts
@@ -170,14 +175,18 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
 
   async #spend(request: SpendTokenRequest, at: number, successor: RefreshTokenRecord): Promise<boolean> {
     if (this.#sql.spendAndInsert) {
-      const lockAndSpend = [request.hash, at, at, successor.hash, request.sealedSuccessor, request.hash, at, at];
+      const lock = [request.hash, successor.sessionId, at, successor.hash];
+      const lockAndSpend = [...lock, at, successor.hash, request.sealedSuccessor, request.hash, at, at];
       const insert = [successor.hash, successor.issuedAt.getTime(), successor.expiresAt.getTime()];
       return (await this.#client.query(this.#sql.spendAndInsert, [...lockAndSpend, ...insert])).affectedRows === 1;
     }
     return this.#client.transaction(async (tx) => {
+      // A taken successor hash is refused before anything is written (a racing insert of the same hash still fails the INSERT).
+      if ((await tx.query(this.#sql.tokenExists, [successor.hash])).rows.length > 0) return false;
+      const condition = [request.hash, successor.sessionId, at, at];
       const params = this.#sql.touchAfterSpend
-        ? [at, successor.hash, request.sealedSuccessor, request.hash, at, at]
-        : [at, successor.hash, request.sealedSuccessor, at, request.hash, at, at];
+        ? [at, successor.hash, request.sealedSuccessor, ...condition]
+        : [at, successor.hash, request.sealedSuccessor, at, ...condition];
       const spent = await tx.query(this.#sql.spend, params);
       if (spent.affectedRows < 1) return false;
       await insertToken(tx, this.#sql, successor);
@@ -233,15 +242,8 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
   }
 
   /** Runs a database call, reporting any failure as `store_error` with the driver's error as cause. */
-  async #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (isTokenwiseError(error)) throw error;
-      throw new StoreError(`SqlRefreshTokenStore.${operation}() failed: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
-    }
+  #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return runStoreCall(`SqlRefreshTokenStore.${operation}`, call);
   }
 }
 

@@ -29,7 +29,12 @@ export interface Statements {
   spendAndInsert: string | null;
   /** Finds a token already spent with a given successor: the idempotent retry of a spend. */
   spentWith: string;
-  /** The conditional spend; its affected-row count is at least 1 exactly when it spent the token. */
+  /** Whether a token has a given hash: a spend never overwrites one with its successor. */
+  tokenExists: string;
+  /**
+   * The conditional spend (the token usable, of the successor's session, in an active session);
+   * its affected-row count is at least 1 exactly when it spent the token.
+   */
   spend: string;
   /** Touches the session after a spend, where `spend` cannot (SQLite). */
   touchAfterSpend: string | null;
@@ -56,6 +61,8 @@ export function buildStatements(dialect: SqlDialect, tables: TableNames): Statem
   const usable = `spent_at IS NULL AND expires_at > ?`;
   const activeSession = `revoked_at IS NULL AND expires_at > ?`;
   const ended = `revoked_at IS NOT NULL OR expires_at <= ?`;
+  // Ties of createdAt are broken by id byte by byte: PostgreSQL would otherwise use the database's locale.
+  const oldestFirst = `ORDER BY created_at, id${dialect === "postgres" ? ` COLLATE "C"` : ""}`;
   const statements: Statements = {
     createSession: null,
     insertSession,
@@ -66,20 +73,21 @@ export function buildStatements(dialect: SqlDialect, tables: TableNames): Statem
 FROM ${tokens} t JOIN ${sessions} s ON s.id = t.session_id WHERE t.hash = ?`,
     findSession: `SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = ?`,
     lockSubject: null,
-    activeSessionsForLimit: `SELECT id, issuer, audience FROM ${sessions} WHERE subject = ? AND ${activeSession} ORDER BY created_at, id${
+    activeSessionsForLimit: `SELECT id, issuer, audience FROM ${sessions} WHERE subject = ? AND ${activeSession} ${oldestFirst}${
       dialect === "sqlite" ? "" : " FOR UPDATE"
     }`,
     spendAndInsert: null,
     spentWith: `SELECT hash FROM ${tokens} WHERE hash = ? AND successor_hash = ? AND spent_at IS NOT NULL`,
+    tokenExists: `SELECT hash FROM ${tokens} WHERE hash = ?`,
     spend: `UPDATE ${tokens} SET spent_at = ?, successor_hash = ?, sealed_successor = ?
-WHERE hash = ? AND ${usable} AND EXISTS (SELECT 1 FROM ${sessions} s WHERE s.id = ${tokens}.session_id AND s.${activeSession})`,
+WHERE hash = ? AND session_id = ? AND ${usable} AND EXISTS (SELECT 1 FROM ${sessions} s WHERE s.id = ${tokens}.session_id AND s.${activeSession})`,
     touchAfterSpend: `UPDATE ${sessions} SET last_used_at = ? WHERE id = ?`,
     touchSession: `UPDATE ${sessions} SET last_used_at = ? WHERE id = ?`,
     revokeSession: `UPDATE ${sessions} SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`,
     revokeSubject: `UPDATE ${sessions} SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL`,
     revokeSubjectOfBinding: `UPDATE ${sessions} SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL
   AND (issuer IS NULL OR (issuer = ? AND audience = ?))`,
-    listSessions: `SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE subject = ? AND ${activeSession} ORDER BY created_at, id`,
+    listSessions: `SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE subject = ? AND ${activeSession} ${oldestFirst}`,
     purgeTokensOfEndedSessions: `DELETE FROM ${tokens} WHERE session_id IN (SELECT id FROM ${sessions} WHERE ${ended})`,
     purgeEndedSessions: `DELETE FROM ${sessions} WHERE ${ended}`,
     purgeExpiredTokens: `DELETE FROM ${tokens} WHERE expires_at <= ?`,
@@ -91,7 +99,7 @@ WHERE hash = ? AND ${usable} AND EXISTS (SELECT 1 FROM ${sessions} s WHERE s.id 
     // One statement spends the token and touches its session, locking both rows in that order.
     statements.spend = `UPDATE ${tokens} t JOIN ${sessions} s ON s.id = t.session_id
 SET t.spent_at = ?, t.successor_hash = ?, t.sealed_successor = ?, s.last_used_at = ?
-WHERE t.hash = ? AND t.spent_at IS NULL AND t.expires_at > ? AND s.revoked_at IS NULL AND s.expires_at > ?`;
+WHERE t.hash = ? AND t.session_id = ? AND t.spent_at IS NULL AND t.expires_at > ? AND s.revoked_at IS NULL AND s.expires_at > ?`;
     statements.touchAfterSpend = null;
   }
   if (dialect === "postgres") {
@@ -100,9 +108,11 @@ WHERE t.hash = ? AND t.spent_at IS NULL AND t.expires_at > ? AND s.revoked_at IS
 INSERT INTO ${tokens} (${TOKEN_COLUMNS}) SELECT ?::text, created.id, ?::bigint, ?::bigint, NULL, NULL, NULL FROM created`;
     // The session row is locked first and its state read as locked: a revocation that commits
     // while this statement waits (e.g. for the token row) is seen, and one that comes later waits.
+    // The successor must belong to that session and must not overwrite an existing token.
     statements.spendAndInsert = `WITH session AS MATERIALIZED (
   SELECT s.id FROM ${sessions} s JOIN ${tokens} t ON t.session_id = s.id
-  WHERE t.hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+  WHERE t.hash = ? AND s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+    AND NOT EXISTS (SELECT 1 FROM ${tokens} taken WHERE taken.hash = ?)
   FOR UPDATE OF s
 ), spent AS (
   UPDATE ${tokens} t SET spent_at = ?, successor_hash = ?, sealed_successor = ?

@@ -2,10 +2,7 @@
 import { generateSigningKey } from "../signing-keys.js";
 import type { RefreshTokenStore } from "../store.js";
 import { TokenManager } from "../token-manager.js";
-import { check, checkEqual, uniqueId } from "./_fixtures.js";
-import type { CheckSettings } from "./_store-checks.js";
-
-type Check = (store: RefreshTokenStore, settings: CheckSettings) => Promise<void>;
+import { check, checkEqual, uniqueId, type Check } from "./_fixtures.js";
 
 async function managerOver(store: RefreshTokenStore, reuseGraceSeconds: number): Promise<TokenManager> {
   return new TokenManager({
@@ -22,7 +19,7 @@ function errorCode(reason: unknown): string {
 }
 
 export const checkManagerConformance: Record<string, Check> = {
-  "concurrent refreshes of one token all get the same successor within the grace window": async (store, { concurrency }) => {
+  "concurrent refreshes of one token all get the same successor within the grace window": async ({ store, concurrency }) => {
     const tokens = await managerOver(store, 10);
     const pair = await tokens.issue({ subject: uniqueId("subject") });
     const outcomes = await Promise.allSettled(Array.from({ length: concurrency }, () => tokens.refresh(pair.refreshToken)));
@@ -34,7 +31,7 @@ export const checkManagerConformance: Record<string, Check> = {
     check((await tokens.refresh(successor)).sessionId === pair.sessionId, "the shared successor refreshes in the same session");
   },
 
-  "with a zero grace window exactly one concurrent refresh wins and the rest see reuse": async (store, { concurrency }) => {
+  "with a zero grace window exactly one concurrent refresh wins and the rest see reuse": async ({ store, concurrency }) => {
     const tokens = await managerOver(store, 0);
     const subject = uniqueId("subject");
     const pair = await tokens.issue({ subject });
@@ -45,7 +42,7 @@ export const checkManagerConformance: Record<string, Check> = {
     checkEqual(await tokens.listSessions(subject), [], "active sessions after reuse");
   },
 
-  "a spent token presented after the window revokes the session": async (store) => {
+  "a spent token presented after the window revokes the session": async ({ store }) => {
     const tokens = await managerOver(store, 0);
     const pair = await tokens.issue({ subject: uniqueId("subject") });
     const next = await tokens.refresh(pair.refreshToken);

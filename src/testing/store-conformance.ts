@@ -5,6 +5,7 @@
  * @module
  */
 import type { RefreshTokenStore } from "../store.js";
+import { createCheckContext, namePromise, type Check, type ContractViolation } from "./_fixtures.js";
 import { checkManagerConformance } from "./_manager-checks.js";
 import { contractChecks } from "./_store-checks.js";
 
@@ -21,11 +22,19 @@ export interface StoreConformanceOptions {
   /** Shown in the `describe` title, e.g. `"PostgreSQL (pg)"`. */
   name: string;
   /**
-   * Returns a store to test. Called once per test. The suite uses random ids, so a store over
-   * shared tables works, except that `purgeExpired` counts are only checked to be at least what
-   * the test itself made expire.
+   * Returns a store to test. Called once per test, and each call must return a store over a
+   * fresh, empty namespace of its own — new tables or a new table prefix, a new key prefix, a
+   * new database — because the checks count exactly what `purgeExpired` deletes and may purge
+   * everything that has ended. Records are dated from the real clock (the start of the current
+   * minute), so a store that expires records by TTL keeps them for the whole test.
    */
   createStore: () => RefreshTokenStore | Promise<RefreshTokenStore>;
+  /**
+   * Called after each test, passed or failed, with the store `createStore` gave it: drop its
+   * tables or keys, close its connections. A rejection fails the test.
+   * @default nothing
+   */
+  teardown?: (store: RefreshTokenStore) => void | Promise<void>;
   /** `describe` and `it` of your test runner. */
   runner: TestRunner;
   /** How many simultaneous `spendToken` calls race for one token in the concurrency checks. @default 20 */
@@ -34,9 +43,13 @@ export interface StoreConformanceOptions {
 
 /**
  * Registers the conformance tests for a {@link RefreshTokenStore}: session creation and its
- * atomicity, lookups, the rotation compare-and-set (including under concurrency), touch,
- * revocation, listing, purging, timestamp precision and copy semantics — plus end-to-end
- * checks through a real `TokenManager` (grace window and strict reuse under concurrency).
+ * atomicity, lookups, the rotation compare-and-set (including under concurrency and racing a
+ * revocation), touch, revocation, listing, purging, id and subject limits, timestamp precision
+ * and copy semantics — plus end-to-end checks through a real `TokenManager` (grace window and
+ * strict reuse under concurrency).
+ *
+ * A failing test throws a `ContractViolation` whose message starts with the promise broken,
+ * as `"<method> — <rule>: "`, then says what was seen.
  *
  * @param options - the store factory, the runner's `describe`/`it`, and a name
  *
@@ -52,18 +65,28 @@ export interface StoreConformanceOptions {
 export function runStoreConformance(options: StoreConformanceOptions): void {
   const { runner, name } = options;
   const concurrency = options.concurrency ?? 20;
+  const groups = { ...contractChecks, "through TokenManager": checkManagerConformance };
   runner.describe(`RefreshTokenStore conformance: ${name}`, () => {
-    for (const [group, checks] of Object.entries(contractChecks)) {
+    for (const [group, checks] of Object.entries(groups)) {
       runner.describe(group, () => {
-        for (const [rule, body] of Object.entries(checks)) {
-          runner.it(rule, async () => body(await options.createStore(), { concurrency }));
-        }
+        for (const [rule, body] of Object.entries(checks)) runner.it(rule, () => runCheck(options, concurrency, `${group} — ${rule}`, body));
       });
     }
-    runner.describe("through TokenManager", () => {
-      for (const [rule, body] of Object.entries(checkManagerConformance)) {
-        runner.it(rule, async () => body(await options.createStore(), { concurrency }));
-      }
-    });
   });
+}
+
+/** Runs one check on a store of its own, names the promise in its failure, and tears the store down. */
+async function runCheck(options: StoreConformanceOptions, concurrency: number, promise: string, body: Check): Promise<void> {
+  const store = await options.createStore();
+  let failure: ContractViolation | undefined;
+  try {
+    await body(createCheckContext(store, concurrency));
+  } catch (error) {
+    failure = namePromise(error, promise);
+  }
+  // A failed check's own violation outranks a failure of the teardown after it.
+  await (async () => options.teardown?.(store))().catch((error: unknown) => {
+    if (!failure) throw error;
+  });
+  if (failure) throw failure;
 }

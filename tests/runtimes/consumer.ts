@@ -3,6 +3,7 @@
 import { TokenManager, MemoryRefreshTokenStore, isTokenwiseError, type TokenPair, type VerifiedAccessToken } from "tokenwise";
 import { TokenClient, httpRefresh } from "tokenwise/client";
 import { requireAuth, tokenResponse } from "tokenwise/http";
+import { RedisRefreshTokenStore, wrapIoredis, wrapNodeRedis, type RedisClient } from "tokenwise/redis";
 import { SqlRefreshTokenStore, wrapSqliteDatabase } from "tokenwise/sql";
 import { runStoreConformance } from "tokenwise/testing";
 
@@ -16,4 +17,6 @@ export async function typed(request: Request): Promise<Response> {
   return tokenResponse(pair);
 }
 
-export const entries: unknown[] = [TokenClient, httpRefresh, SqlRefreshTokenStore, wrapSqliteDatabase, runStoreConformance, isTokenwiseError];
+export const redisStore = (client: RedisClient): RedisRefreshTokenStore => new RedisRefreshTokenStore({ client, keyPrefix: "app" });
+
+export const entries: unknown[] = [TokenClient, httpRefresh, SqlRefreshTokenStore, wrapSqliteDatabase, wrapIoredis, wrapNodeRedis, runStoreConformance, isTokenwiseError];

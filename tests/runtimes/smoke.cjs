@@ -2,6 +2,7 @@
 const { generateSigningKey, MemoryRefreshTokenStore, TokenManager } = require("tokenwise");
 const http = require("tokenwise/http");
 const sql = require("tokenwise/sql");
+const redis = require("tokenwise/redis");
 const client = require("tokenwise/client");
 const testing = require("tokenwise/testing");
 
@@ -9,7 +10,7 @@ const testing = require("tokenwise/testing");
   const tokens = new TokenManager({ issuer: "https://smoke.test", audience: "api", signingKeys: [await generateSigningKey("EdDSA")], store: new MemoryRefreshTokenStore() });
   const pair = await tokens.issue({ subject: "cjs" });
   const claims = await tokens.verifyAccessToken(pair.accessToken);
-  const entries = [http.requireAuth, sql.SqlRefreshTokenStore, client.TokenClient, testing.runStoreConformance];
+  const entries = [http.requireAuth, sql.SqlRefreshTokenStore, redis.RedisRefreshTokenStore, client.TokenClient, testing.runStoreConformance];
   const ok = claims.sub === "cjs" && entries.every((entry) => typeof entry === "function");
   console.log(ok ? "ok - require() of every entry point, token round trip" : "not ok - require()");
   console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);

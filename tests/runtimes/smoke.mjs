@@ -1,9 +1,12 @@
 // The same smoke suite on every runtime, against the packed tarball as a user installs it:
 // issue → verify → refresh → reuse detected → revoke, per algorithm, on the memory store and on
-// SQLite through the runtime's own driver. Prints "N passed, N failed"; exits 1 on failure.
+// SQLite through the runtime's own driver, and on Redis through raw commands (Bun's built-in client,
+// or a minimal RESP client). Prints "N passed, N failed"; exits 1 on failure.
 import { generateSigningKey, MemoryRefreshTokenStore, TokenManager } from "tokenwise";
 import { requireAuth } from "tokenwise/http";
+import { RedisRefreshTokenStore } from "tokenwise/redis";
 import { SqlRefreshTokenStore, wrapSqliteDatabase } from "tokenwise/sql";
+import { connectRedis, deleteKeys } from "./redis-commands.mjs";
 
 let passed = 0;
 let failed = 0;
@@ -76,6 +79,23 @@ if (sqlite) {
   });
 } else {
   console.log("skip - SQLite: this runtime has no built-in SQLite driver");
+}
+
+const redis = await connectRedis("127.0.0.1", 6379);
+if (redis) {
+  const keyPrefix = `smoke-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const client = {
+    evalsha: (sha, keys, args) => redis.send(["EVALSHA", sha, keys.length, ...keys, ...args]),
+    eval: (script, keys, args) => redis.send(["EVAL", script, keys.length, ...keys, ...args]),
+  };
+  await check(`Redis via ${redis.name}, EdDSA: the same lifecycle`, () => lifecycle(new RedisRefreshTokenStore({ client, keyPrefix }), "EdDSA"));
+  await deleteKeys(redis, `{${keyPrefix}}:*`);
+  redis.close();
+} else if (globalThis.process?.env?.TOKENWISE_REQUIRE_SERVICES === "1") {
+  failed++;
+  console.log("not ok - Redis: nothing answers at 127.0.0.1:6379, and TOKENWISE_REQUIRE_SERVICES=1 requires it");
+} else {
+  console.log("skip - Redis: nothing answers at 127.0.0.1:6379");
 }
 
 console.log(`${passed} passed, ${failed} failed`);

@@ -10,7 +10,7 @@ import { PGlite } from "@electric-sql/pglite";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import { SqlRefreshTokenStore, wrapMysql2Pool, wrapPglite, wrapPgPool, wrapSqliteDatabase, type SqlClient } from "tokenwise/sql";
+import { SqlRefreshTokenStore, tableNames, wrapMysql2Pool, wrapPglite, wrapPgPool, wrapSqliteDatabase, type SqlClient } from "tokenwise/sql";
 
 export const REQUIRE_SERVICES = process.env.TOKENWISE_REQUIRE_SERVICES === "1";
 export const PG_CONFIG = { host: "127.0.0.1", port: 5432, user: "postgres", database: "test" };
@@ -44,6 +44,12 @@ export async function openStore(database: TestDatabase, prefix = uniquePrefix())
   const store = new SqlRefreshTokenStore({ client: database.client, tablePrefix: prefix });
   await store.migrate();
   return store;
+}
+
+/** Drops the tables of one prefix, as soon as its store is done with. */
+export async function dropStoreTables(database: TestDatabase, prefix: string): Promise<void> {
+  for (const table of Object.values(tableNames(prefix))) await database.client.query(`DROP TABLE IF EXISTS ${table}`, []);
+  prefixesInUse.delete(prefix);
 }
 
 async function dropPrefixedTables(client: SqlClient, listTables: string): Promise<void> {
@@ -130,10 +136,10 @@ export const openPglite: DatabaseOpener = async () => {
 };
 
 /**
- * Opens a database for a test file. Unreachable: fails when services are required, otherwise
- * prints why its tests are skipped and returns null.
+ * Opens a database (or another service) for a test file. Unreachable: fails when services are
+ * required, otherwise prints why its tests are skipped and returns null.
  */
-export async function openOrSkip(open: DatabaseOpener): Promise<TestDatabase | null> {
+export async function openOrSkip<Service = TestDatabase>(open: () => Promise<Service | string>): Promise<Service | null> {
   const database = await open();
   if (typeof database !== "string") return database;
   if (REQUIRE_SERVICES) throw new Error(`${database}; TOKENWISE_REQUIRE_SERVICES=1 requires it`);

@@ -19,9 +19,9 @@ export interface Worker {
   exited: Promise<number | null>;
 }
 
-/** Starts a worker with the given environment. */
-export function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER], { cwd: ROOT, env: { ...process.env, ...env } });
+/** Starts a worker with the given environment: `refresh-worker.ts` unless told another script. */
+export function startWorker(env: Record<string, string>, script: string = WORKER): Worker {
+  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env: { ...process.env, ...env } });
   const lines: string[] = [];
   const waiting: ((line: string) => void)[] = [];
   const queued: string[] = [];

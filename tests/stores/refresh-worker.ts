@@ -11,13 +11,12 @@
  * - gated: one refresh of TOKEN that pauses right before its spend, printing "spending" and
  *   waiting for "go"; then prints the outcome as JSON.
  */
-import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import { TokenManager } from "tokenwise";
 import { SqlRefreshTokenStore, wrapMysql2Pool, wrapPgPool, wrapSqliteDatabase, type SqlClient } from "tokenwise/sql";
 import { MYSQL_CONFIG, PG_CONFIG } from "./databases.js";
+import { chain, race, waitForGo, workerManager } from "./worker-modes.js";
 
 const env = process.env as Record<string, string>;
 
@@ -28,37 +27,7 @@ function openClient(): SqlClient {
 }
 
 const store = new SqlRefreshTokenStore({ client: openClient(), tablePrefix: env.TABLE_PREFIX });
-const lines = createInterface({ input: process.stdin });
-
-async function waitForGo(): Promise<void> {
-  for await (const line of lines) if (line === "go") return;
-}
-const tokens = new TokenManager({
-  issuer: "https://multi-process.test",
-  audience: "api",
-  signingKeys: [{ alg: "HS256", secret: Buffer.from(env.SECRET as string, "base64url") }],
-  store,
-  reuseGraceSeconds: Number(env.GRACE),
-});
-
-async function race(): Promise<void> {
-  console.log("ready");
-  await waitForGo();
-  const outcomes = await Promise.allSettled(Array.from({ length: Number(env.REFRESHES) }, () => tokens.refresh(env.TOKEN)));
-  const report = outcomes.map((outcome) =>
-    outcome.status === "fulfilled" ? { token: outcome.value.refreshToken } : { code: (outcome.reason as { code?: string }).code ?? String(outcome.reason) },
-  );
-  console.log(JSON.stringify(report));
-  process.exit(0);
-}
-
-async function chain(): Promise<void> {
-  let token = env.TOKEN as string;
-  for (;;) {
-    token = (await tokens.refresh(token)).refreshToken;
-    console.log(JSON.stringify({ token }));
-  }
-}
+const tokens = workerManager(store);
 
 async function spend(): Promise<void> {
   const at = new Date();
@@ -90,5 +59,5 @@ async function gated(): Promise<void> {
   process.exit(0);
 }
 
-const MODES: Record<string, () => Promise<void>> = { chain, spend, gated, race };
-await (MODES[env.MODE as string] ?? race)();
+const MODES: Record<string, () => Promise<void>> = { chain: () => chain(tokens), spend, gated, race: () => race(tokens) };
+await (MODES[env.MODE as string] ?? (() => race(tokens)))();

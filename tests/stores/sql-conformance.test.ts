@@ -1,6 +1,7 @@
+import type { RefreshTokenStore } from "tokenwise";
 import { runStoreConformance } from "tokenwise/testing";
 import { afterAll, describe, it } from "vitest";
-import { openMariadb, openOrSkip, openPglite, openPostgres, openSqliteFile, openSqliteMemory, openStore, type DatabaseOpener } from "./databases.js";
+import { dropStoreTables, openMariadb, openOrSkip, openPglite, openPostgres, openSqliteFile, openSqliteMemory, openStore, uniquePrefix, type DatabaseOpener } from "./databases.js";
 
 const OPENERS: [string, DatabaseOpener][] = [
   ["PostgreSQL (pg)", openPostgres],
@@ -17,7 +18,18 @@ for (const [name, open] of OPENERS) {
     continue;
   }
   afterAll(() => database.close());
-  // One set of tables per dialect for the whole suite: the checks use random ids and tolerate sharing.
-  const store = openStore(database);
-  runStoreConformance({ name, createStore: () => store, runner: { describe, it }, concurrency: 25 });
+  // Each test gets tables of its own (the kit requires a fresh namespace), dropped when it ends.
+  const prefixes = new Map<RefreshTokenStore, string>();
+  runStoreConformance({
+    name,
+    createStore: async () => {
+      const prefix = uniquePrefix();
+      const store = await openStore(database, prefix);
+      prefixes.set(store, prefix);
+      return store;
+    },
+    teardown: (store) => dropStoreTables(database, prefixes.get(store) as string),
+    runner: { describe, it },
+    concurrency: 25,
+  });
 }

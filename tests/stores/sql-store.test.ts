@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { SCHEMA_VERSION, schemaStatements, SqlRefreshTokenStore, wrapPgPool, wrapSqliteDatabase } from "tokenwise/sql";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { openOrSkip, openPostgres, openStore, uniquePrefix, type TestDatabase } from "./databases.js";
 
 const sqlite = () => wrapSqliteDatabase(new Database(":memory:"));
 
@@ -85,5 +87,25 @@ describe("driver failures", () => {
     const token = { hash: "a".repeat(64), sessionId: "s1", issuedAt: new Date(0), expiresAt: new Date(1e12), spentAt: null, successorHash: null, sealedSuccessor: null };
     await expect(store.createSession(session, token)).rejects.toMatchObject({ code: "store_error" });
     expect(await store.findSession("s1")).toBeNull();
+  });
+});
+
+const postgres = await openOrSkip(openPostgres);
+describe.skipIf(!postgres)("PostgreSQL under a locale's collation", () => {
+  const database = postgres as TestDatabase;
+  afterAll(() => database.close());
+
+  it("breaks createdAt ties by id byte by byte, listing and evicting", async () => {
+    const { rows } = await database.client.query("SELECT collname FROM pg_collation WHERE collname IN ('en-x-icu', 'en_US.utf8', 'en_US') ORDER BY collname LIMIT 1", []);
+    const collation = String(rows[0]?.collname ?? "en-x-icu");
+    const prefix = uniquePrefix();
+    const store = await openStore(database, prefix);
+    await database.client.query(`ALTER TABLE ${prefix}sessions ALTER COLUMN id TYPE VARCHAR(64) COLLATE "${collation}"`, []);
+    const at = new Date(Date.UTC(2030, 0, 1));
+    const session = (id: string) => ({ id, subject: "tied", claims: {}, metadata: {}, createdAt: at, lastUsedAt: at, expiresAt: new Date(at.getTime() + 3_600_000), revokedAt: null, issuer: null, audience: null });
+    const token = (sessionId: string) => ({ hash: createHash("sha256").update(sessionId).digest("hex"), sessionId, issuedAt: at, expiresAt: new Date(at.getTime() + 60_000), spentAt: null, successorHash: null, sealedSuccessor: null });
+    for (const id of ["tie-a", "tie_Z", "tie-_", "tie-Z"]) await store.createSession(session(id), token(id));
+    expect((await store.listSessions("tied", at)).map((listed) => listed.id)).toEqual(["tie-Z", "tie-_", "tie-a", "tie_Z"]);
+    expect(await store.createSession(session("tie-b"), token("tie-b"), { maxActiveSessions: 2 })).toEqual(["tie-Z", "tie-_", "tie-a"]);
   });
 });
