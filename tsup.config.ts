@@ -9,7 +9,9 @@ export default defineConfig({
     ...Object.fromEntries(SUBPATHS.map((subpath) => [`${subpath}/index`, `src/${subpath}/index.ts`])),
   },
   format: ["esm", "cjs"],
-  dts: true,
+  // Declarations come from tsc, one file per source file (scripts/build-types.mjs): a bundled
+  // .d.ts would send go-to-definition into a hashed chunk of one-letter aliases.
+  dts: false,
   sourcemap: true,
   clean: true,
   target: "es2022",

@@ -1,8 +1,9 @@
 // The runtime matrix: packs tokenwise, installs the tarball into a scratch project as a user
 // would, and runs the same smoke suite (memory store, SQLite, Redis at 127.0.0.1:6379) on Node 20
 // (this machine), Node 22, Node 24, Deno and Bun,
-// plus the Hono example on Deno and Bun, and TypeScript consumers with moduleResolution node16,
-// nodenext and bundler. Runtimes come from the npm registry, pinned, cached in .cache/runtimes.
+// plus the Hono example on Deno and Bun, TypeScript consumers with moduleResolution node16,
+// nodenext and bundler, and a check that the declaration files mirror src/ (no bundled chunks).
+// Runtimes come from the npm registry, pinned, cached in .cache/runtimes.
 //
 // Run: npm run test:runtimes
 import { execFileSync, spawnSync } from "node:child_process";
@@ -55,21 +56,37 @@ function prepareConsumer() {
     JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, hono } }, null, 2),
   );
   npm(["install"], CONSUMER);
-  for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs", "redis-commands.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
+  for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs", "redis-commands.mjs", "report.mjs", "declarations.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
   for (const file of ["hono/app.ts", "shared/demo-users.ts", "shared/users.ts"]) cpSync(join(ROOT, "examples", file), join(CONSUMER, "examples", file));
   writeTypeConsumers();
   return tarball;
 }
 
-/** One tiny TypeScript project per moduleResolution setting, importing every entry point. */
+/**
+ * A CommonJS consumer: every entry point through its `require` → `types` condition, so the
+ * `.d.cts` files are type-checked too (one naming a type of the ESM-only `jose` fails with TS1479).
+ * Written here, not in tests/, because the repository's own tsconfig cannot compile `import = require`.
+ */
+const COMMONJS_CONSUMER = `import tokenwise = require("tokenwise");
+import client = require("tokenwise/client");
+import http = require("tokenwise/http");
+import redis = require("tokenwise/redis");
+import sql = require("tokenwise/sql");
+import testing = require("tokenwise/testing");
+export const manager: typeof tokenwise.TokenManager = tokenwise.TokenManager;
+export const store: tokenwise.RefreshTokenStore = new tokenwise.MemoryRefreshTokenStore();
+export const role = (claims: tokenwise.VerifiedAccessToken<{ role: string }>): string => claims.role;
+export const entries: unknown[] = [client.TokenClient, http.requireAuth, redis.RedisRefreshTokenStore, sql.SqlRefreshTokenStore, testing.runStoreConformance];
+`;
+
+/** One tiny TypeScript project per moduleResolution setting, importing every entry point (and requiring each, under node16 and nodenext). */
 function writeTypeConsumers() {
-  const source = readFileSync(join(ROOT, "tests/runtimes/consumer.ts"), "utf8");
   const settings = { node16: "node16", nodenext: "nodenext", bundler: "esnext" };
   for (const [resolution, module] of Object.entries(settings)) {
     const folder = join(CONSUMER, "types", resolution);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, "consumer.ts"), source);
-    if (resolution !== "bundler") writeFileSync(join(folder, "consumer.cts"), 'import tokenwise = require("tokenwise");\nexport const manager: typeof tokenwise.TokenManager = tokenwise.TokenManager;\n');
+    cpSync(join(ROOT, "tests/runtimes/consumer.ts"), join(folder, "consumer.ts"));
+    if (resolution !== "bundler") writeFileSync(join(folder, "consumer.cts"), COMMONJS_CONSUMER);
     const compilerOptions = { module, moduleResolution: resolution, target: "es2022", lib: ["es2022", "dom"], types: [], strict: true, noEmit: true, skipLibCheck: false };
     writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["consumer.*"] }, null, 2));
   }
@@ -112,6 +129,7 @@ const rows = [
   [`Bun ${versionOf(binaries.bun)}`, binaries.bun, ["smoke.mjs"]],
   [`Bun ${versionOf(binaries.bun)}: Hono example`, binaries.bun, ["hono-serve.mjs"]],
   ...["node16", "nodenext", "bundler"].map((resolution) => [`TypeScript moduleResolution ${resolution}`, process.execPath, [tsc, "-p", `types/${resolution}`]]),
+  ["Declaration files mirror src/", process.execPath, ["declarations.mjs", join(ROOT, "src")]],
   [`JSR publish dry run (Deno ${versionOf(binaries.deno)})`, binaries.deno, ["publish", "--dry-run", "--allow-dirty", "--config", "jsr.json"], ROOT],
 ];
 

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { JWTPayload } from "jose";
 import { InvalidArgumentError, InvalidTokenError, TokenExpiredError } from "./errors.js";
 import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput } from "./lib/_jwt.js";
 import { findNonJson } from "./lib/_plain-json.js";
@@ -83,7 +82,7 @@ export async function verifyAccessTokenJwt<Claims extends JsonObject>(
 }
 
 /** The app's claims of a verified token: everything but the registered claims. */
-export function appClaimsOf(payload: JWTPayload): JsonObject {
+export function appClaimsOf(payload: JsonObject): JsonObject {
   const claims: JsonObject = { ...payload };
   for (const name of RESERVED_CLAIMS) delete claims[name];
   return claims;

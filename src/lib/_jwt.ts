@@ -81,9 +81,11 @@ export async function signSessionJwt(
  * then the claims jose does not check itself: `sub`, `sid` and `jti` non-empty strings (RFC 7519
  * §4.1.7), `iat` not in the future, and `exp - iat` within `maxTokenLifetimeSeconds`.
  *
- * @returns the payload, or a {@link JwtFailure} — never throws
+ * @returns the payload, or a {@link JwtFailure} — never throws. The payload is typed as our own
+ *   `JsonObject`, not jose's `JWTPayload`: declarations naming a type of the ESM-only `jose` break
+ *   CommonJS consumers under `moduleResolution: "node16"` (TS1479).
  */
-export async function verifyJwt(context: JwtContext, token: unknown, typ: string): Promise<{ payload: JWTPayload } | { failure: JwtFailure }> {
+export async function verifyJwt(context: JwtContext, token: unknown, typ: string): Promise<{ payload: JsonObject } | { failure: JwtFailure }> {
   if (typeof token !== "string" || token.length === 0) return invalid("expected a JWT string");
   if (token.length > MAX_JWT_LENGTH) return invalid(`token longer than ${MAX_JWT_LENGTH} characters`);
   if (!isCanonicalCompactJws(token)) return invalid("not in canonical compact form (RFC 7515 §7.1)");

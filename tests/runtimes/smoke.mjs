@@ -7,24 +7,7 @@ import { requireAuth } from "tokenwise/http";
 import { RedisRefreshTokenStore } from "tokenwise/redis";
 import { SqlRefreshTokenStore, wrapSqliteDatabase } from "tokenwise/sql";
 import { connectRedis, deleteKeys } from "./redis-commands.mjs";
-
-let passed = 0;
-let failed = 0;
-
-async function check(name, body) {
-  try {
-    await body();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`not ok - ${name}: ${error?.stack ?? error}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
+import { assert, check, fail, finish } from "./report.mjs";
 
 async function codeOf(promise) {
   try {
@@ -92,11 +75,9 @@ if (redis) {
   await deleteKeys(redis, `{${keyPrefix}}:*`);
   redis.close();
 } else if (globalThis.process?.env?.TOKENWISE_REQUIRE_SERVICES === "1") {
-  failed++;
-  console.log("not ok - Redis: nothing answers at 127.0.0.1:6379, and TOKENWISE_REQUIRE_SERVICES=1 requires it");
+  fail("Redis: nothing answers at 127.0.0.1:6379, and TOKENWISE_REQUIRE_SERVICES=1 requires it");
 } else {
   console.log("skip - Redis: nothing answers at 127.0.0.1:6379");
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-if (failed > 0) process.exit(1);
+finish();
