@@ -14,6 +14,7 @@ import {
   type SessionRecord,
   type SpendTokenRequest,
 } from "./store.js";
+import { sessionsToEvict } from "./lib/_session-limit.js";
 
 interface StoredSession {
   record: SessionRecord;
@@ -137,8 +138,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
   /** The ids of the oldest active sessions to revoke so that `newest` stays within `limit`. */
   #sessionsBeyondLimit(newest: SessionRecord, limit: number | undefined): string[] {
     if (limit === undefined) return [];
-    const others = this.#activeSessions(newest.subject, newest.createdAt.getTime()).filter((session) => sessionBelongsTo(session, newest));
-    return others.slice(0, Math.max(0, others.length + 1 - limit)).map((session) => session.id);
+    return sessionsToEvict(this.#activeSessions(newest.subject, newest.createdAt.getTime()), newest, limit);
   }
 
   #revoke(sessionId: string, at: Date): boolean {

@@ -8,7 +8,6 @@ import { checkAppClaims } from "./access-tokens.js";
 import {
   InvalidArgumentError,
   InvalidRefreshTokenError,
-  isTokenwiseError,
   RefreshTokenExpiredError,
   RefreshTokenReusedError,
   SessionRevokedError,
@@ -16,6 +15,7 @@ import {
 } from "./errors.js";
 import type { RevocationReason, TokenEvent } from "./events.js";
 import { constantTimeEqual } from "./lib/_bytes.js";
+import { runStoreCall } from "./lib/_store-call.js";
 import * as results from "./lib/_store-results.js";
 import { withTimeout } from "./lib/_timeout.js";
 import type { ResolvedOptions } from "./options.js";
@@ -244,14 +244,7 @@ export class OpaqueSessions<Claims extends JsonObject> {
    * outlives `storeTimeout` and a result that breaks the contract all become `store_error`.
    */
   async #call<T>(method: string, check: results.ResultCheck<T>, operation: (store: RefreshTokenStore) => Promise<unknown>): Promise<T> {
-    let result: unknown;
-    try {
-      result = await withTimeout(() => operation(this.#store), this.#options.storeTimeoutSeconds);
-    } catch (error) {
-      // Only a store's own store_error passes as it is: a store cannot speak for the manager.
-      if (isTokenwiseError(error) && error.code === "store_error") throw error;
-      throw new StoreError(`store.${method}() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
+    const result = await runStoreCall(`store.${method}`, () => withTimeout(() => operation(this.#store), this.#options.storeTimeoutSeconds));
     try {
       return check(result);
     } catch (breach) {

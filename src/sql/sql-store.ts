@@ -4,9 +4,9 @@
  * @module
  */
 import { StoreError } from "../errors.js";
+import { sessionsToEvict } from "../lib/_session-limit.js";
 import { runStoreCall } from "../lib/_store-call.js";
 import {
-  sessionBelongsTo,
   type CreateSessionOptions,
   type JsonObject,
   type RefreshTokenLookup,
@@ -135,10 +135,8 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
   async #sessionsBeyondLimit(tx: SqlExecutor, newest: SessionRecord, limit: number): Promise<string[]> {
     if (this.#sql.lockSubject) await tx.query(this.#sql.lockSubject, [`${this.#prefix}:${newest.subject}`]);
     const { rows } = await tx.query(this.#sql.activeSessionsForLimit, [newest.subject, newest.createdAt.getTime()]);
-    const others = rows
-      .map((row) => ({ id: String(row.id), issuer: nullableString(row.issuer), audience: nullableString(row.audience) }))
-      .filter((other) => sessionBelongsTo(other, newest));
-    return others.slice(0, Math.max(0, others.length + 1 - limit)).map((other) => other.id);
+    const active = rows.map((row) => ({ id: String(row.id), issuer: nullableString(row.issuer), audience: nullableString(row.audience) }));
+    return sessionsToEvict(active, newest, limit);
   }
 
   /** See {@link RefreshTokenStore.findToken}: the contract this method implements. */

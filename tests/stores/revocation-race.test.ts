@@ -10,6 +10,7 @@ import { hashRefreshToken, TokenManager } from "tokenwise";
 import { afterAll, describe, expect, it } from "vitest";
 import { until } from "../support/until.js";
 import { MYSQL_CONFIG, openMariadb, openOrSkip, openPostgres, openSqliteFile, openStore, PG_CONFIG, uniquePrefix, type DatabaseOpener, type TestDatabase } from "./databases.js";
+import { settle } from "./fault-scenarios.js";
 import { setUp, startWorker } from "./processes.js";
 
 /** A second connection that holds a token's row lock in an open transaction. */
@@ -41,10 +42,7 @@ const LOCK_WAITS = {
 
 /** A promise whose settlement can be asked about synchronously. */
 function watch<T>(promise: Promise<T>) {
-  const state = { settled: false, outcome: promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  ) };
+  const state = { settled: false, outcome: settle(promise) };
   void state.outcome.then(() => (state.settled = true));
   return state;
 }
