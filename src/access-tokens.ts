@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidArgumentError, InvalidTokenError, TokenExpiredError } from "./errors.js";
-import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput } from "./lib/_jwt.js";
+import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput, type VerifyContext } from "./lib/_jwt.js";
 import { findNonJson } from "./lib/_plain-json.js";
 import type { JsonObject } from "./store.js";
 
@@ -63,19 +63,22 @@ export function signAccessToken(context: JwtContext, input: SessionJwtInput): Pr
 }
 
 /**
- * Verifies an access token. Internal to the manager, which adds the session check.
+ * Verifies an access token: the one path of the manager and of `TokenVerifier`, which add the
+ * session check. Internal.
  *
  * @throws {TokenExpiredError} `token_expired`
  * @throws {InvalidTokenError} `invalid_token` for anything else wrong
+ * @throws {KeySetUnavailableError} `key_set_unavailable` when the key source cannot reach its keys
  */
 export async function verifyAccessTokenJwt<Claims extends JsonObject>(
-  context: JwtContext,
+  context: VerifyContext,
   token: unknown,
 ): Promise<VerifiedAccessToken<Claims>> {
   const result = await verifyJwt(context, token, ACCESS_TOKEN_TYPE);
   if ("failure" in result) {
     const { failure } = result;
     if (failure.reason === "expired") throw new TokenExpiredError(undefined, { cause: failure.cause });
+    if (failure.reason === "unavailable") throw failure.error;
     throw new InvalidTokenError(`Invalid access token: ${failure.message}`, { cause: failure.cause, claim: failure.claim });
   }
   return result.payload as VerifiedAccessToken<Claims>;

@@ -20,7 +20,8 @@ export type TokenwiseErrorCode =
   | "invalid_argument"
   | "invalid_config"
   | "unsupported_operation"
-  | "store_error";
+  | "store_error"
+  | "key_set_unavailable";
 
 /** Options every tokenwise error accepts. */
 export interface TokenwiseErrorOptions {
@@ -296,6 +297,25 @@ export class StoreError extends TokenwiseError {
 }
 
 /**
+ * The keys needed to verify a token could not be had: the JWKS endpoint failed (or answered
+ * garbage) and no earlier key set is young enough to use instead. Status 503: the server, not
+ * the client, is at fault — a client should retry later, not log in again.
+ */
+export class KeySetUnavailableError extends TokenwiseError {
+  declare readonly code: "key_set_unavailable";
+
+  /**
+   * Creates the error.
+   *
+   * @param message - which key set and why
+   * @param options - `cause`: the fetch or parse error
+   */
+  constructor(message: string, options?: TokenwiseErrorOptions) {
+    super("key_set_unavailable", 503, message, options);
+  }
+}
+
+/**
  * Tells whether a value is a tokenwise error, across ESM/CJS copies of the library.
  *
  * @param value - anything caught
@@ -329,4 +349,5 @@ const ERROR_CODES: ReadonlySet<string> = new Set<TokenwiseErrorCode>([
   "invalid_config",
   "unsupported_operation",
   "store_error",
+  "key_set_unavailable",
 ]);

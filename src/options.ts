@@ -176,7 +176,7 @@ export function resolveOptions<Claims extends JsonObject>(options: TokenManagerO
 
 function checkStore(store: unknown): RefreshTokenStore {
   if (typeof store !== "object" || store === null) {
-    throw new InvalidConfigError("store", 'a RefreshTokenStore is required (or set refreshTokenMode: "stateless")');
+    throw new InvalidConfigError("store", 'a RefreshTokenStore is required (or set refreshTokenMode: "stateless"; to verify tokens without issuing any, use TokenVerifier)');
   }
   for (const method of STORE_METHODS) {
     if (typeof (store as Record<string, unknown>)[method] !== "function") {

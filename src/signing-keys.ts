@@ -73,6 +73,8 @@ export interface HmacSigningKey {
   secret: Uint8Array | string | Jwk | CryptoKey;
   /** Key id put in the JWT header. @default the RFC 7638 thumbprint */
   kid?: string;
+  /** Verifies but does not sign yet: the next key of a rotation (see {@link AsymmetricSigningKey.next}). @default false */
+  next?: boolean;
 }
 
 /**
@@ -88,6 +90,13 @@ export interface AsymmetricSigningKey {
   publicKey?: KeyMaterial;
   /** Key id put in the JWT header. @default the RFC 7638 thumbprint of the public key */
   kid?: string;
+  /**
+   * The next key of a rotation: published by `jwks()` and accepted by verification, but it
+   * signs nothing until promoted (the flag removed). Publishing it first lets every verifier
+   * that caches the JWK Set learn it before the first token it signs arrives. Needs
+   * `privateKey`. @default false
+   */
+  next?: boolean;
 }
 
 /** A signing key as configured. */
@@ -95,31 +104,55 @@ export type SigningKey = HmacSigningKey | AsymmetricSigningKey;
 
 /**
  * Checks what can be checked without importing: a non-empty list, supported algorithms, key
- * material present, HMAC secret sizes, unique explicit kids, and a first key able to sign.
+ * material present, HMAC secret sizes, unique explicit kids, next keys able to sign, and a key
+ * that signs now: the first one not marked `next`.
  *
  * @param keys - the `signingKeys` option
+ * @returns the index of the key that signs
  * @throws {InvalidConfigError} `invalid_config` naming the bad key, e.g. `signingKeys[1].secret`
  */
-export function checkSigningKeys(keys: unknown): asserts keys is readonly SigningKey[] {
+export function checkSigningKeys(keys: unknown): number {
+  checkKeyList(keys, "signingKeys");
+  const signer = keys.findIndex((key) => key.next !== true);
+  if (signer === -1) throw new InvalidConfigError("signingKeys", "every key is marked next; the first key not marked next signs, so one is needed");
+  keys.forEach((key, index) => {
+    if ((index === signer || key.next === true) && !canSign(key)) {
+      const role = index === signer ? "signs new tokens" : "is the next signing key";
+      throw new InvalidConfigError(`signingKeys[${index}]`, `${role}, so it needs a private key or secret (to verify tokens without issuing any, use TokenVerifier)`);
+    }
+  });
+  return signer;
+}
+
+/**
+ * Checks a list of keys for verification only (`TokenVerifier`): as {@link checkSigningKeys},
+ * but no key needs to sign.
+ *
+ * @param keys - the option's value
+ * @param option - the option's name, for errors
+ * @throws {InvalidConfigError} `invalid_config` naming the bad key
+ */
+export function checkKeyList(keys: unknown, option: string): asserts keys is readonly SigningKey[] {
   if (!Array.isArray(keys) || keys.length === 0) {
-    throw new InvalidConfigError("signingKeys", "expected a non-empty array of signing keys");
+    throw new InvalidConfigError(option, "expected a non-empty array of keys");
   }
-  keys.forEach((key: unknown, index) => checkSigningKey(key, `signingKeys[${index}]`));
-  const first = keys[0] as SigningKey;
-  if (!("secret" in first) && first.privateKey === undefined) {
-    throw new InvalidConfigError("signingKeys[0]", "the first key signs new tokens, so it needs a private key or secret");
-  }
+  keys.forEach((key: unknown, index) => checkSigningKey(key, `${option}[${index}]`));
   const kids = keys.map((key: SigningKey) => key.kid).filter((kid) => kid !== undefined);
   const duplicate = kids.find((kid, index) => kids.indexOf(kid) !== index);
-  if (duplicate !== undefined) throw new InvalidConfigError("signingKeys", `duplicate kid ${JSON.stringify(duplicate)}`);
+  if (duplicate !== undefined) throw new InvalidConfigError(option, `duplicate kid ${JSON.stringify(duplicate)}`);
+}
+
+function canSign(key: SigningKey): boolean {
+  return "secret" in key || key.privateKey !== undefined;
 }
 
 function checkSigningKey(key: unknown, option: string): void {
   if (typeof key !== "object" || key === null) throw new InvalidConfigError(option, "expected a signing key object");
-  const { alg, kid } = key as { alg?: unknown; kid?: unknown };
+  const { alg, kid, next } = key as { alg?: unknown; kid?: unknown; next?: unknown };
   if (kid !== undefined && (typeof kid !== "string" || kid.length === 0)) {
     throw new InvalidConfigError(`${option}.kid`, "expected a non-empty string");
   }
+  if (next !== undefined && typeof next !== "boolean") throw new InvalidConfigError(`${option}.next`, "expected true or false");
   if (isHmacAlgorithm(alg)) {
     const { secret } = key as HmacSigningKey;
     const bytes = knownSecretLength(secret);

@@ -47,6 +47,7 @@ export async function verifyStatelessRefreshToken(context: JwtContext, token: un
   if ("failure" in result) {
     const { failure } = result;
     if (failure.reason === "expired") throw new RefreshTokenExpiredError(undefined, { cause: failure.cause });
+    if (failure.reason === "unavailable") throw failure.error;
     throw new InvalidRefreshTokenError(`Invalid refresh token: ${failure.message}`, { cause: failure.cause });
   }
   const { payload } = result;

@@ -8,10 +8,11 @@ import { appClaimsOf, checkAppClaims, signAccessToken, verifyAccessTokenJwt, typ
 import { InvalidArgumentError, UnsupportedOperationError } from "./errors.js";
 import type { TokenEvent } from "./events.js";
 import { toBase64Url } from "./lib/_bytes.js";
-import { createJwtContext, type JwtContext } from "./lib/_jwt.js";
+import type { JwtContext } from "./lib/_jwt.js";
+import { staticKeySource } from "./lib/_key-source.js";
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from "./options.js";
 import { OpaqueSessions } from "./opaque-sessions.js";
-import { importSigningKeys } from "./lib/_key-import.js";
+import { importSigningKeys, type ImportedKey } from "./lib/_key-import.js";
 import { checkSigningKeys, type Jwk } from "./signing-keys.js";
 import { refreshStatelessSession, signStatelessRefreshToken } from "./stateless-refresh-tokens.js";
 import type { JsonObject, SessionRecord } from "./store.js";
@@ -68,6 +69,11 @@ export interface JsonWebKeySet {
   keys: Jwk[];
 }
 
+/** The manager's signing and verification context, with the public keys `jwks()` serves. */
+interface ManagerContext extends JwtContext {
+  publicJwks: readonly Jwk[];
+}
+
 /**
  * Issues and verifies JWT access tokens and rotates refresh tokens.
  *
@@ -95,7 +101,7 @@ export interface JsonWebKeySet {
  */
 export class TokenManager<Claims extends JsonObject = JsonObject> {
   readonly #options: ResolvedOptions<Claims>;
-  readonly #context: Promise<JwtContext>;
+  readonly #context: Promise<ManagerContext>;
   readonly #sessions: OpaqueSessions<Claims> | null;
 
   /**
@@ -105,11 +111,18 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
    */
   constructor(options: TokenManagerOptions<Claims>) {
     this.#options = resolveOptions(options);
-    checkSigningKeys(options.signingKeys);
+    const signer = checkSigningKeys(options.signingKeys);
     const { issuer, audience, clockToleranceSeconds, maxTokenLifetimeSeconds, now, store } = this.#options;
-    this.#context = importSigningKeys(options.signingKeys).then((keys) =>
-      createJwtContext({ issuer, audience, clockToleranceSeconds, maxTokenLifetimeSeconds, now, keys }),
-    );
+    this.#context = importSigningKeys(options.signingKeys).then((keys) => ({
+      issuer,
+      audience,
+      clockToleranceSeconds,
+      maxTokenLifetimeSeconds,
+      now,
+      keys: staticKeySource(keys),
+      signingKey: keys[signer] as ImportedKey,
+      publicJwks: keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : [])),
+    }));
     // Import failures are reported by ready() and every call; keep them from being "unhandled" meanwhile.
     this.#context.catch(() => undefined);
     this.#sessions = store ? new OpaqueSessions(this.#options, store, (event) => this.#emit(event)) : null;
@@ -263,14 +276,15 @@ export class TokenManager<Claims extends JsonObject = JsonObject> {
   }
 
   /**
-   * The public keys of the asymmetric signing keys, for resource servers that verify tokens
-   * themselves. HMAC secrets are never included.
+   * The public keys of the asymmetric signing keys — the one signing now, `next` keys not yet
+   * signing and old verify-only keys — for resource servers that verify tokens themselves (serve
+   * it with `jwksResponse()` from `tokenwise/http`). HMAC secrets are never included.
    *
    * @returns a JWK Set
    */
   async jwks(): Promise<JsonWebKeySet> {
-    const { keys } = await this.#context;
-    return { keys: keys.flatMap((key) => (key.publicJwk ? [{ ...key.publicJwk }] : [])) };
+    const { publicJwks } = await this.#context;
+    return { keys: publicJwks.map((jwk) => ({ ...jwk })) };
   }
 
   async #signAccessToken(context: JwtContext, subject: string, sessionId: string, claims: JsonObject): Promise<AccessTokenGrant> {

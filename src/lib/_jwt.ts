@@ -3,9 +3,10 @@
  * with every check RFC 8725 asks for. Internal: the manager is the public face.
  */
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
-import { InvalidArgumentError } from "../errors.js";
 import type { RandomBytes } from "../random.js";
+import { InvalidArgumentError, InvalidConfigError, isTokenwiseError } from "../errors.js";
 import type { ImportedKey } from "./_key-import.js";
+import { UnknownKeyError, type KeySource } from "./_key-source.js";
 import type { JsonObject } from "../store.js";
 import { toBase64Url } from "./_bytes.js";
 import { isCanonicalCompactJws } from "./_compact-form.js";
@@ -16,27 +17,30 @@ import { isCanonicalCompactJws } from "./_compact-form.js";
  */
 export const MAX_JWT_LENGTH = 16_384;
 
-/** What signing and verification need from the manager's configuration. */
-export interface JwtContext {
+/**
+ * What verification needs: whose tokens, for whom, checked against which keys. The manager and
+ * every `TokenVerifier` issuer hold one each.
+ */
+export interface VerifyContext {
   issuer: string;
   audience: string;
-  keys: readonly ImportedKey[];
-  /** The algorithms of `keys`, the only ones verification accepts (RFC 8725 §3.1). */
-  algorithms: readonly string[];
+  /** Where the key a token names is found; its algorithms are the only ones accepted (RFC 8725 §3.1). */
+  keys: KeySource;
   clockToleranceSeconds: number;
   /** Largest accepted `exp - iat`, in seconds, or `null` for no bound. */
   maxTokenLifetimeSeconds: number | null;
   now: () => Date;
 }
 
-/** Builds the context once the keys are imported; the manager keeps it for every call. */
-export function createJwtContext(settings: Omit<JwtContext, "algorithms">): JwtContext {
-  return { ...settings, algorithms: [...new Set(settings.keys.map((key) => key.alg))] };
+/** What signing needs on top: the key that signs. The manager's context. */
+export interface JwtContext extends VerifyContext {
+  signingKey: ImportedKey;
 }
 
 /** How a verification failed: the manager turns this into the right typed error. */
 export type JwtFailure =
   | { reason: "expired"; cause: unknown }
+  | { reason: "unavailable"; error: Error }
   | { reason: "invalid"; message: string; claim?: string; cause?: unknown };
 
 /** What a session-bound JWT (access token, stateless refresh token) is made of. */
@@ -57,7 +61,8 @@ export async function signSessionJwt(
   typ: string,
   input: SessionJwtInput,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const key = context.keys[0] as ImportedKey;
+  const key = context.signingKey;
+  if (!key.signKey) throw new InvalidConfigError("signingKeys", `key ${JSON.stringify(key.kid)} cannot sign: it has no private key`);
   const issuedAt = Math.floor(context.now().getTime() / 1000);
   const expiresAt = issuedAt + input.ttlSeconds;
   const token = await new SignJWT({ ...input.claims, sid: input.sessionId })
@@ -85,7 +90,7 @@ export async function signSessionJwt(
  *   `JsonObject`, not jose's `JWTPayload`: declarations naming a type of the ESM-only `jose` break
  *   CommonJS consumers under `moduleResolution: "node16"` (TS1479).
  */
-export async function verifyJwt(context: JwtContext, token: unknown, typ: string): Promise<{ payload: JsonObject } | { failure: JwtFailure }> {
+export async function verifyJwt(context: VerifyContext, token: unknown, typ: string): Promise<{ payload: JsonObject } | { failure: JwtFailure }> {
   if (typeof token !== "string" || token.length === 0) return invalid("expected a JWT string");
   if (token.length > MAX_JWT_LENGTH) return invalid(`token longer than ${MAX_JWT_LENGTH} characters`);
   if (!isCanonicalCompactJws(token)) return invalid("not in canonical compact form (RFC 7515 §7.1)");
@@ -94,7 +99,7 @@ export async function verifyJwt(context: JwtContext, token: unknown, typ: string
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, (header: JWTHeaderParameters) => selectKey(keys, header), {
-      algorithms: [...context.algorithms],
+      algorithms: [...keys.algorithms],
       typ,
       issuer: context.issuer,
       audience: context.audience,
@@ -113,7 +118,7 @@ export async function verifyJwt(context: JwtContext, token: unknown, typ: string
 const MAX_TIME_SECONDS = 8.64e12;
 
 /** The claim checks jose leaves to us; `undefined` when all pass. */
-function checkSessionClaims(payload: JWTPayload, context: JwtContext, nowSeconds: number): JwtFailure | undefined {
+function checkSessionClaims(payload: JWTPayload, context: VerifyContext, nowSeconds: number): JwtFailure | undefined {
   for (const claim of ["sub", "sid", "jti"]) {
     const value = payload[claim];
     if (typeof value !== "string" || value.length === 0) return claimFailure(claim, "must be a non-empty string");
@@ -133,17 +138,17 @@ function claimFailure(claim: string, problem: string): JwtFailure {
   return { reason: "invalid", message: `claim "${claim}" ${problem}`, claim };
 }
 
-class UnknownKeyError extends Error {}
-
-function selectKey(keys: readonly ImportedKey[], header: JWTHeaderParameters): CryptoKey {
-  const key = keys.find((candidate) => candidate.kid === header.kid && candidate.alg === header.alg);
-  if (!key) throw new UnknownKeyError(`no configured key has kid ${JSON.stringify(header.kid)} and alg ${JSON.stringify(header.alg)}`);
-  return key.verifyKey;
+/** A token must name its key: `kid` is required, and only a key of the header's `alg` is looked up. */
+function selectKey(keys: KeySource, header: JWTHeaderParameters): CryptoKey | Promise<CryptoKey> {
+  if (typeof header.kid !== "string") throw new UnknownKeyError(`the token names no key (kid ${JSON.stringify(header.kid)})`);
+  return keys.keyFor(header.kid, header.alg);
 }
 
 /** Maps `jose` errors by their stable `code`, never by message. */
 function describeFailure(error: unknown): JwtFailure {
   if (error instanceof UnknownKeyError) return { reason: "invalid", message: error.message, claim: "kid", cause: error };
+  // A key source that cannot reach its keys: the server's fault, reported as is (503).
+  if (isTokenwiseError(error) && error.code === "key_set_unavailable") return { reason: "unavailable", error };
   const code = (error as { code?: unknown }).code;
   switch (code) {
     case errors.JWTExpired.code:

@@ -16,6 +16,8 @@ export interface ImportedKey {
   verifyKey: CryptoKey;
   /** Public JWK with `kid`, `alg` and `use`, or `null` for HMAC keys (never published). */
   publicJwk: Jwk | null;
+  /** Marked `next`: verifies and is published, but does not sign yet. */
+  next: boolean;
 }
 
 const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
@@ -24,19 +26,20 @@ const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as con
  * Imports the configured keys after {@link checkSigningKeys}: key type and curve matching the
  * algorithm, RSA modulus size, and each key's `kid` (explicit or RFC 7638 thumbprint) unique.
  *
- * @param keys - the `signingKeys` option, already checked
+ * @param keys - the keys, already checked
+ * @param option - the option they come from, for errors
  * @returns imported keys, in the same order
  * @throws {InvalidConfigError} `invalid_config` naming the bad key, e.g. `signingKeys[1].privateKey`
  */
-export async function importSigningKeys(keys: readonly SigningKey[]): Promise<ImportedKey[]> {
+export async function importSigningKeys(keys: readonly SigningKey[], option = "signingKeys"): Promise<ImportedKey[]> {
   const imported = await Promise.all(
     keys.map((key, index) =>
-      "secret" in key ? importHmacKey(key, `signingKeys[${index}]`) : importAsymmetricKey(key, `signingKeys[${index}]`),
+      "secret" in key ? importHmacKey(key, `${option}[${index}]`) : importAsymmetricKey(key, `${option}[${index}]`),
     ),
   );
   imported.forEach((key, index) => {
     if (imported.findIndex((other) => other.kid === key.kid) !== index) {
-      throw new InvalidConfigError(`signingKeys[${index}].kid`, `duplicate kid ${JSON.stringify(key.kid)}`);
+      throw new InvalidConfigError(`${option}[${index}].kid`, `duplicate kid ${JSON.stringify(key.kid)}`);
     }
   });
   return imported;
@@ -54,7 +57,7 @@ async function importHmacKey(key: HmacSigningKey, option: string): Promise<Impor
     crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: `SHA-${key.alg.slice(2)}` }, false, ["sign", "verify"]),
   );
   const kid = key.kid ?? (await calculateJwkThumbprint({ kty: "oct", k: toBase64Url(secret) }));
-  return { alg: key.alg, kid, signKey: cryptoKey, verifyKey: cryptoKey, publicJwk: null };
+  return { alg: key.alg, kid, signKey: cryptoKey, verifyKey: cryptoKey, publicJwk: null, next: key.next === true };
 }
 
 async function hmacSecretBytes(secret: HmacSigningKey["secret"]): Promise<Uint8Array<ArrayBuffer>> {
@@ -79,7 +82,7 @@ async function importAsymmetricKey(key: AsymmetricSigningKey, option: string): P
   checkKeyType(publicJwk, key.alg, publicOption);
   const verifyKey = await guard(publicOption, () => importJWK(publicJwk, key.alg) as Promise<CryptoKey>);
   const kid = key.kid ?? (await calculateJwkThumbprint(publicJwk));
-  return { alg: key.alg, kid, signKey, verifyKey, publicJwk: { ...publicJwk, kid, alg: key.alg, use: "sig" } };
+  return { alg: key.alg, kid, signKey, verifyKey, publicJwk: { ...publicJwk, kid, alg: key.alg, use: "sig" }, next: key.next === true };
 }
 
 async function importPrivate(material: KeyMaterial, alg: AsymmetricAlgorithm): Promise<CryptoKey> {
@@ -116,7 +119,12 @@ function stripPrivateMembers(jwk: JWK): JWK {
   return publicJwk;
 }
 
-function checkKeyType(jwk: JWK, alg: AsymmetricAlgorithm, option: string): void {
+/**
+ * Checks that a public JWK fits its algorithm: key type, curve and RSA modulus size.
+ *
+ * @throws {InvalidConfigError} `invalid_config` naming `option`
+ */
+export function checkKeyType(jwk: Jwk, alg: AsymmetricAlgorithm, option: string): void {
   const expected = EXPECTED_KEY_TYPE[alg];
   if (jwk.kty !== expected.kty || (expected.crv !== undefined && jwk.crv !== expected.crv)) {
     throw new InvalidConfigError(option, `${alg} needs a ${expected.kty}${expected.crv ? ` ${expected.crv}` : ""} key; got ${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ""}`);
