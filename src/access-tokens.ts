@@ -36,6 +36,34 @@ export interface AccessTokenClaims {
 /** A verified access token's claims: the registered ones and the app's. */
 export type VerifiedAccessToken<Claims extends JsonObject = JsonObject> = AccessTokenClaims & Claims;
 
+/** Options of `verifyAccessToken`. */
+export interface VerifyOptions {
+  /**
+   * Also look the session up and reject tokens whose session was revoked or has ended — one
+   * store read, for sensitive routes. Needs a store (`TokenManager`) or the `checkSession`
+   * option (`TokenVerifier`).
+   * @default false
+   */
+  checkSession?: boolean;
+}
+
+/**
+ * What verifies access tokens: a `TokenManager` in the auth server, a `TokenVerifier` anywhere
+ * else. The HTTP helpers and framework adapters take either.
+ *
+ * @typeParam Claims - the app's own claims
+ */
+export interface AccessTokenVerifier<Claims extends JsonObject = JsonObject> {
+  /**
+   * Verifies an access token and returns its claims.
+   *
+   * @param token - the JWT as presented; any value is accepted and checked
+   * @param options - `checkSession`
+   * @returns the verified claims
+   */
+  verifyAccessToken(token: unknown, options?: VerifyOptions): Promise<VerifiedAccessToken<Claims>>;
+}
+
 /**
  * Checks app claims before they are signed: a plain object of plain JSON values (no `toJSON`,
  * functions, symbols, class instances or non-finite numbers) using no reserved name.

@@ -16,7 +16,14 @@
  *
  * @module
  */
-export { ACCESS_TOKEN_TYPE, RESERVED_CLAIMS, type AccessTokenClaims, type VerifiedAccessToken } from "./access-tokens.js";
+export {
+  ACCESS_TOKEN_TYPE,
+  RESERVED_CLAIMS,
+  type AccessTokenClaims,
+  type AccessTokenVerifier,
+  type VerifiedAccessToken,
+  type VerifyOptions,
+} from "./access-tokens.js";
 export { parseDuration, type Duration } from "./duration.js";
 export {
   InsufficientScopeError,
@@ -26,6 +33,7 @@ export {
   InvalidRequestError,
   InvalidTokenError,
   isTokenwiseError,
+  KeySetUnavailableError,
   MissingTokenError,
   RefreshTokenExpiredError,
   RefreshTokenReusedError,
@@ -51,6 +59,7 @@ export type {
 export { MemoryRefreshTokenStore } from "./memory-store.js";
 export type { RefreshTokenMode, TokenManagerOptions } from "./options.js";
 export { secureRandomBytes, type RandomBytes } from "./random.js";
+export { RemoteJwks, type CachedJwks, type JwksCache, type JwksFetch, type RemoteJwksOptions } from "./remote-jwks.js";
 export {
   generateRefreshToken,
   hashRefreshToken,
@@ -87,5 +96,5 @@ export {
   type IssueOptions,
   type JsonWebKeySet,
   type TokenPair,
-  type VerifyOptions,
 } from "./token-manager.js";
+export { TokenVerifier, type SessionCheck, type TokenVerifierOptions, type VerifierKeys } from "./token-verifier.js";

@@ -15,9 +15,9 @@ import {
 } from "./errors.js";
 import type { RevocationReason, TokenEvent } from "./events.js";
 import { constantTimeEqual } from "./lib/_bytes.js";
-import { runStoreCall } from "./lib/_store-call.js";
+import { requireActiveSession } from "./lib/_active-session.js";
+import { callStore } from "./lib/_store-call.js";
 import * as results from "./lib/_store-results.js";
-import { withTimeout } from "./lib/_timeout.js";
 import type { ResolvedOptions } from "./options.js";
 import { generateRefreshToken, hashRefreshToken, isOpaqueRefreshToken, sealSuccessor, unsealSuccessor } from "./refresh-tokens.js";
 import { sessionBelongsTo, type JsonObject, type RefreshTokenLookup, type RefreshTokenRecord, type RefreshTokenStore, type SessionRecord } from "./store.js";
@@ -121,10 +121,7 @@ export class OpaqueSessions<Claims extends JsonObject> {
 
   /** The session of an access token, if it is still active and belongs to `subject`. */
   async requireActiveSession(sessionId: string, subject: string): Promise<SessionRecord> {
-    const session = await this.#findSession(sessionId);
-    if (!session || session.subject !== subject || session.revokedAt !== null) throw new SessionRevokedError();
-    if (session.expiresAt.getTime() <= this.#options.now().getTime()) throw new SessionRevokedError("The session has ended");
-    return session;
+    return requireActiveSession(await this.#findSession(sessionId), subject, this.#options.now());
   }
 
   /** Revokes the session of a refresh token; `false` for an unknown token. */
@@ -239,17 +236,9 @@ export class OpaqueSessions<Claims extends JsonObject> {
     return { token, record };
   }
 
-  /**
-   * Runs a store call and checks its result. A rejection, a synchronous throw, a call that
-   * outlives `storeTimeout` and a result that breaks the contract all become `store_error`.
-   */
-  async #call<T>(method: string, check: results.ResultCheck<T>, operation: (store: RefreshTokenStore) => Promise<unknown>): Promise<T> {
-    const result = await runStoreCall(`store.${method}`, () => withTimeout(() => operation(this.#store), this.#options.storeTimeoutSeconds));
-    try {
-      return check(result);
-    } catch (breach) {
-      throw new StoreError(`store.${method}() broke the store contract: ${(breach as Error).message}`, { cause: breach });
-    }
+  /** Runs a store call under `storeTimeout` and checks its result; see {@link callStore}. */
+  #call<T>(method: keyof RefreshTokenStore, check: results.ResultCheck<T>, operation: (store: RefreshTokenStore) => Promise<unknown>): Promise<T> {
+    return callStore(this.#store, method, check, operation, this.#options.storeTimeoutSeconds);
   }
 }
 

@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { appClaimsOf, checkAppClaims, signAccessToken, verifyAccessTokenJwt, type VerifiedAccessToken } from "./access-tokens.js";
+import {
+  appClaimsOf,
+  checkAppClaims,
+  signAccessToken,
+  verifyAccessTokenJwt,
+  type AccessTokenVerifier,
+  type VerifiedAccessToken,
+  type VerifyOptions,
+} from "./access-tokens.js";
 import { InvalidArgumentError, UnsupportedOperationError } from "./errors.js";
 import type { TokenEvent } from "./events.js";
 import { toBase64Url } from "./lib/_bytes.js";
@@ -53,16 +61,6 @@ export interface TokenPair extends AccessTokenGrant {
   refreshTokenExpiresIn: number;
 }
 
-/** Options of `verifyAccessToken`. */
-export interface VerifyOptions {
-  /**
-   * Also look the session up and reject tokens whose session was revoked or has ended — one
-   * store read, for sensitive routes. Needs a store.
-   * @default false
-   */
-  checkSession?: boolean;
-}
-
 /** A JSON Web Key Set of the public signing keys, for `/.well-known/jwks.json`. */
 export interface JsonWebKeySet {
   /** Public JWKs with `kid`, `alg` and `use: "sig"`. */
@@ -99,7 +97,7 @@ interface ManagerContext extends JwtContext {
  * const next = await tokens.refresh(pair.refreshToken);
  * ```
  */
-export class TokenManager<Claims extends JsonObject = JsonObject> {
+export class TokenManager<Claims extends JsonObject = JsonObject> implements AccessTokenVerifier<Claims> {
   readonly #options: ResolvedOptions<Claims>;
   readonly #context: Promise<ManagerContext>;
   readonly #sessions: OpaqueSessions<Claims> | null;

@@ -1,6 +1,6 @@
 /**
  * `tokenwise/http`: the glue between tokenwise and HTTP, on Web-standard `Request`,
- * `Response` and `Headers` — Node 18+, Deno, Bun and edge runtimes alike.
+ * `Response` and `Headers` — Node, Deno, Bun and edge runtimes alike.
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@
  */
 export { parseBearerToken, type AuthorizationSource } from "./bearer.js";
 export { readCookie, serializeClearedRefreshCookie, serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
+export { jwksResponse, type JwksResponseOptions } from "./jwks-response.js";
 export { readRefreshToken, type ReadRefreshTokenOptions, type RefreshTokenSource } from "./read-refresh-token.js";
 export { requireAuth, type AuthFailure, type AuthResult, type AuthSuccess, type RequireAuthOptions } from "./require-auth.js";
 export {

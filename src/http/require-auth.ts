@@ -3,10 +3,9 @@
  *
  * @module
  */
-import type { VerifiedAccessToken } from "../access-tokens.js";
+import type { AccessTokenVerifier, VerifiedAccessToken } from "../access-tokens.js";
 import { InsufficientScopeError, type TokenwiseError } from "../errors.js";
 import type { JsonObject } from "../store.js";
-import type { TokenManager } from "../token-manager.js";
 import { parseBearerToken } from "./bearer.js";
 import { bearerErrorResponse } from "./responses.js";
 
@@ -49,7 +48,7 @@ export type AuthResult<Claims extends JsonObject> = AuthSuccess<Claims> | AuthFa
  * the right RFC 6750 challenge. Never throws for a bad request.
  *
  * @param request - the incoming request
- * @param tokens - the manager that issued the tokens
+ * @param tokens - a `TokenManager`, or a `TokenVerifier` in a service that did not issue the tokens
  * @param options - session check, scopes, custom rule, realm
  * @returns `{ ok: true, claims }` or `{ ok: false, response, error }`
  *
@@ -64,7 +63,7 @@ export type AuthResult<Claims extends JsonObject> = AuthSuccess<Claims> | AuthFa
  */
 export async function requireAuth<Claims extends JsonObject>(
   request: Request,
-  tokens: TokenManager<Claims>,
+  tokens: AccessTokenVerifier<Claims>,
   options: RequireAuthOptions<Claims> = {},
 ): Promise<AuthResult<Claims>> {
   try {

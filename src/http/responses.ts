@@ -77,7 +77,8 @@ export interface BearerErrorOptions {
 /**
  * The response a protected resource gives when authentication fails (RFC 6750 §3): status from
  * the error, `WWW-Authenticate: Bearer realm=…, error=…, error_description=…` and a JSON body.
- * A missing token gets a challenge without error code (§3.1); `store_error` becomes 503 and any
+ * A missing token gets a challenge without error code (§3.1); `store_error` and
+ * `key_set_unavailable` become 503 and any
  * non-tokenwise error 500, both without detail.
  *
  * @param error - anything caught while authenticating
@@ -183,9 +184,9 @@ function oauthError(code: string, description: string, status: number): Response
   return noStoreJson({ error: code, error_description: safeDescription(description) }, { status });
 }
 
-/** Store failures are 503, everything unexpected 500; neither says more than that. */
+/** Store and key-set failures are 503, everything unexpected 500; neither says more than that. */
 function serverError(error: unknown): Response {
-  if (isTokenwiseError(error) && error.code === "store_error") {
+  if (isTokenwiseError(error) && (error.code === "store_error" || error.code === "key_set_unavailable")) {
     return oauthError("temporarily_unavailable", "The service is temporarily unavailable", 503);
   }
   return oauthError("server_error", "Internal error", 500);

@@ -1,5 +1,8 @@
 /** The one way a store call's failure is reported, by the adapters and by the manager. Internal. */
 import { isTokenwiseError, StoreError } from "../errors.js";
+import type { RefreshTokenStore } from "../store.js";
+import type { ResultCheck } from "./_store-results.js";
+import { withTimeout } from "./_timeout.js";
 
 /**
  * Runs one store call, reporting any failure as `store_error` with the underlying error as
@@ -17,5 +20,33 @@ export async function runStoreCall<T>(operation: string, call: () => Promise<T>)
   } catch (error) {
     if (isTokenwiseError(error) && error.code === "store_error") throw error;
     throw new StoreError(`${operation}() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Calls one method of the app's store and checks its result. A rejection, a synchronous throw, a
+ * call that outlives `timeoutSeconds` and a result that breaks the store contract all become
+ * `store_error`.
+ *
+ * @param store - the store
+ * @param method - the method called, for errors
+ * @param check - the contract check of its result
+ * @param operation - the call
+ * @param timeoutSeconds - `storeTimeout`, or `null` to wait for ever
+ * @returns the checked result
+ * @throws {StoreError} `store_error`
+ */
+export async function callStore<T>(
+  store: RefreshTokenStore,
+  method: keyof RefreshTokenStore,
+  check: ResultCheck<T>,
+  operation: (store: RefreshTokenStore) => Promise<unknown>,
+  timeoutSeconds: number | null,
+): Promise<T> {
+  const result = await runStoreCall(`store.${method}`, () => withTimeout(() => operation(store), timeoutSeconds));
+  try {
+    return check(result);
+  } catch (breach) {
+    throw new StoreError(`store.${method}() broke the store contract: ${(breach as Error).message}`, { cause: breach });
   }
 }

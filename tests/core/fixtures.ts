@@ -2,6 +2,7 @@ import {
   generateSigningKey,
   MemoryRefreshTokenStore,
   TokenManager,
+  TokenVerifier,
   type JsonObject,
   type SigningKey,
   type TokenEvent,
@@ -48,7 +49,7 @@ export async function createHarness<Claims extends JsonObject = JsonObject>(
   const clock = new TestClock();
   const store = new MemoryRefreshTokenStore();
   const events: TokenEvent[] = [];
-  const tokens = new TokenManager<Claims>({
+  const options: TokenManagerOptions<Claims> = {
     issuer: ISSUER,
     audience: AUDIENCE,
     signingKeys: [await testKey()],
@@ -57,8 +58,29 @@ export async function createHarness<Claims extends JsonObject = JsonObject>(
     now: clock.now,
     onEvent: (event) => events.push(event),
     ...overrides,
-  });
+  };
+  const tokens = new TokenManager<Claims>(options);
+  verifierOptions.set(tokens, options as unknown as TokenManagerOptions);
   return { tokens, store, clock, events };
+}
+
+const verifierOptions = new WeakMap<object, TokenManagerOptions>();
+const verifiers = new WeakMap<object, TokenVerifier>();
+
+/**
+ * A {@link TokenVerifier} holding the same keys and checks as a harness's manager, made on first
+ * use: for suites that present every token to both and expect the same answer.
+ */
+export function verifierFor<Claims extends JsonObject>(tokens: TokenManager<Claims>): TokenVerifier<Claims> {
+  let verifier = verifiers.get(tokens);
+  if (!verifier) {
+    const options = verifierOptions.get(tokens);
+    if (!options) throw new Error("verifierFor() takes a manager made by createHarness()");
+    const { issuer, audience, signingKeys, now, clockTolerance, maxTokenLifetime } = options;
+    verifier = new TokenVerifier({ issuer, audience, keys: signingKeys, now, clockTolerance, maxTokenLifetime, checkSession: options.store });
+    verifiers.set(tokens, verifier);
+  }
+  return verifier as unknown as TokenVerifier<Claims>;
 }
 
 /** Runs `action` and returns the `code` of the tokenwise error it rejects with. */

@@ -233,7 +233,7 @@ describe.each(TOKEN_KINDS)("$name", (kind) => {
   });
 
   describe("typ must name this kind of token (RFC 8725 §3.11, RFC 9068 §4)", () => {
-    const other = TOKEN_KINDS.find((candidate) => candidate !== kind) as TokenKind;
+    const other = TOKEN_KINDS.find((candidate) => candidate.typ !== kind.typ) as TokenKind;
     const key = knownKey("HS256");
 
     it(`accepts "${kind.typ}" with or without "application/" and in any case (RFC 7515 §4.1.9: media types are case-insensitive)`, async () => {

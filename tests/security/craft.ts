@@ -5,7 +5,7 @@
  */
 import { constants, createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import type { JsonObject, SigningKey, TokenManager, TokenManagerOptions } from "tokenwise";
-import { AUDIENCE, createHarness, ISSUER, type Harness, type TestClock } from "../core/fixtures.js";
+import { AUDIENCE, createHarness, ISSUER, verifierFor, type Harness, type TestClock } from "../core/fixtures.js";
 
 /** The algorithms a manager is configured with in these attacks. */
 export const MANAGER_ALGORITHMS = ["HS256", "ES256", "EdDSA", "RS256"] as const;
@@ -154,7 +154,14 @@ export const STATELESS_REFRESH_TOKEN: TokenKind = {
   namesClaim: false,
 };
 
-export const TOKEN_KINDS: readonly TokenKind[] = [ACCESS_TOKEN, STATELESS_REFRESH_TOKEN];
+/** An access token presented to a `TokenVerifier` holding the manager's keys: one engine, the same refusals. */
+export const ACCESS_TOKEN_AT_VERIFIER: TokenKind = {
+  ...ACCESS_TOKEN,
+  name: "access token at a TokenVerifier",
+  present: (tokens, token) => verifierFor(tokens).verifyAccessToken(token),
+};
+
+export const TOKEN_KINDS: readonly TokenKind[] = [ACCESS_TOKEN, ACCESS_TOKEN_AT_VERIFIER, STATELESS_REFRESH_TOKEN];
 
 /** Seconds since the epoch by the test clock. */
 export function epochSeconds(clock: TestClock): number {

@@ -11,7 +11,6 @@ import {
   MANAGER_ALGORITHMS,
   managerHolding,
   refusal,
-  STATELESS_REFRESH_TOKEN,
   TOKEN_KINDS,
   tokenSignedBy,
   type TokenKind,
@@ -34,7 +33,7 @@ async function pairToRespell(alg: string): Promise<Record<string, string>> {
       const [, payload = "", signature = ""] = token.split(".");
       return payload.length % 4 !== 0 && /[-_]/.test(signature);
     });
-    if (spellable) return { [ACCESS_TOKEN.name]: pair.accessToken, [STATELESS_REFRESH_TOKEN.name]: pair.refreshToken };
+    if (spellable) return Object.fromEntries(TOKEN_KINDS.map((kind) => [kind.name, kind.typ === ACCESS_TOKEN.typ ? pair.accessToken : pair.refreshToken]));
   }
   throw new Error("no pair with unused payload bits and - or _ in both signatures in 100 tries");
 }
