@@ -195,13 +195,16 @@ function defaultJwksUrl(issuer: string, option: string): string {
   return url;
 }
 
-/** Turns configured keys into a key source; the value decides, there is no mode. */
-async function keySourceOf(keys: VerifierKeys | undefined, option: string, now: () => Date): Promise<KeySource> {
-  if (keys instanceof RemoteJwks) return keys;
-  if (typeof keys === "string" || keys instanceof URL) return new RemoteJwks(keys, { now });
+/**
+ * Turns configured keys into a key source; the value decides, there is no mode. Whatever needs
+ * no import is checked at once (thrown from the constructor); imports settle later.
+ */
+function keySourceOf(keys: VerifierKeys | undefined, option: string, now: () => Date): Promise<KeySource> {
+  if (keys instanceof RemoteJwks) return Promise.resolve(keys);
+  if (typeof keys === "string" || keys instanceof URL) return Promise.resolve(new RemoteJwks(keys, { now }));
   if (Array.isArray(keys)) {
     checkKeyList(keys, option);
-    return staticKeySource(await importSigningKeys(keys, option));
+    return importSigningKeys(keys, option).then((imported) => staticKeySource(imported));
   }
   if (typeof keys === "object" && keys !== null) return jwkSetSource(keys as JsonWebKeySet, option);
   throw new InvalidConfigError(option, "expected a JWKS URL, a RemoteJwks, a JWK Set or a list of keys");
