@@ -7,6 +7,7 @@
 import { InvalidArgumentError, InvalidTokenError, TokenExpiredError } from "./errors.js";
 import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput } from "./lib/_jwt.js";
 import { findNonJson } from "./lib/_plain-json.js";
+import type { JsonShape } from "./json.js";
 import type { JsonObject } from "./store.js";
 
 /** The `typ` header of access tokens (RFC 9068 §2.1). */
@@ -34,7 +35,7 @@ export interface AccessTokenClaims {
 }
 
 /** A verified access token's claims: the registered ones and the app's. */
-export type VerifiedAccessToken<Claims extends JsonObject = JsonObject> = AccessTokenClaims & Claims;
+export type VerifiedAccessToken<Claims extends JsonShape<Claims> = JsonObject> = AccessTokenClaims & Claims;
 
 /**
  * Checks app claims before they are signed: a plain object of plain JSON values (no `toJSON`,
@@ -68,7 +69,7 @@ export function signAccessToken(context: JwtContext, input: SessionJwtInput): Pr
  * @throws {TokenExpiredError} `token_expired`
  * @throws {InvalidTokenError} `invalid_token` for anything else wrong
  */
-export async function verifyAccessTokenJwt<Claims extends JsonObject>(
+export async function verifyAccessTokenJwt<Claims extends JsonShape<Claims>>(
   context: JwtContext,
   token: unknown,
 ): Promise<VerifiedAccessToken<Claims>> {

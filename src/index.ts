@@ -48,6 +48,7 @@ export type {
   TokenEvent,
   TokenEventListener,
 } from "./events.js";
+export type { JsonMember, JsonMembers, JsonShape, JsonValue } from "./json.js";
 export { MemoryRefreshTokenStore } from "./memory-store.js";
 export type { RefreshTokenMode, TokenManagerOptions } from "./options.js";
 export { secureRandomBytes, type RandomBytes } from "./random.js";

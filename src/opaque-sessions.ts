@@ -20,6 +20,7 @@ import * as results from "./lib/_store-results.js";
 import { withTimeout } from "./lib/_timeout.js";
 import type { ResolvedOptions } from "./options.js";
 import { generateRefreshToken, hashRefreshToken, isOpaqueRefreshToken, sealSuccessor, unsealSuccessor } from "./refresh-tokens.js";
+import type { JsonShape } from "./json.js";
 import { sessionBelongsTo, type JsonObject, type RefreshTokenLookup, type RefreshTokenRecord, type RefreshTokenStore, type SessionRecord } from "./store.js";
 
 /** A refresh token handed to the client, with its expiry. */
@@ -41,7 +42,7 @@ export interface RefreshOutcome<Access> extends IssuedRefreshToken {
 export type MintAccessToken<Access> = (session: SessionRecord, claims: JsonObject) => Promise<Access>;
 
 /** Internal engine of the opaque refresh-token mode. */
-export class OpaqueSessions<Claims extends JsonObject> {
+export class OpaqueSessions<Claims extends JsonShape<Claims>> {
   readonly #options: ResolvedOptions<Claims>;
   readonly #store: RefreshTokenStore;
   readonly #emit: (event: TokenEvent) => void;

@@ -14,10 +14,11 @@ import { OpaqueSessions } from "./opaque-sessions.js";
 import { importSigningKeys } from "./lib/_key-import.js";
 import { checkSigningKeys, type Jwk } from "./signing-keys.js";
 import { refreshStatelessSession, signStatelessRefreshToken } from "./stateless-refresh-tokens.js";
+import type { JsonShape } from "./json.js";
 import type { JsonObject, SessionRecord } from "./store.js";
 
 /** What `issue()` needs: who logged in, and what the access tokens should say about them. */
-export interface IssueOptions<Claims extends JsonObject = JsonObject> {
+export interface IssueOptions<Claims extends JsonShape<Claims> = JsonObject> {
   /** The user's stable id; becomes `sub`. */
   subject: string;
   /** App claims for every access token of the session (roles, email, …). Registered names are refused. */
@@ -76,7 +77,8 @@ export interface JsonWebKeySet {
  * hashes, rotated on every use; presenting a spent one again revokes the session (RFC 9700),
  * except within a short grace window where the client gets the same successor back.
  *
- * @typeParam Claims - the app's own access-token claims, returned typed by `verifyAccessToken`
+ * @typeParam Claims - the app's own access-token claims, returned typed by `verifyAccessToken`: a type
+ *   or an interface whose members are JSON values ({@link JsonShape}); a `Date` member is a type error
  *
  * @example
  * ```ts
@@ -93,7 +95,7 @@ export interface JsonWebKeySet {
  * const next = await tokens.refresh(pair.refreshToken);
  * ```
  */
-export class TokenManager<Claims extends JsonObject = JsonObject> {
+export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> {
   readonly #options: ResolvedOptions<Claims>;
   readonly #context: Promise<JwtContext>;
   readonly #sessions: OpaqueSessions<Claims> | null;

@@ -3,6 +3,7 @@ import {
   MemoryRefreshTokenStore,
   TokenManager,
   type JsonObject,
+  type JsonShape,
   type SigningKey,
   type TokenEvent,
   type TokenManagerOptions,
@@ -34,7 +35,7 @@ export function testKey(): Promise<SigningKey> {
   return sharedKey;
 }
 
-export interface Harness<Claims extends JsonObject> {
+export interface Harness<Claims extends JsonShape<Claims>> {
   tokens: TokenManager<Claims>;
   store: MemoryRefreshTokenStore;
   clock: TestClock;
@@ -42,7 +43,7 @@ export interface Harness<Claims extends JsonObject> {
 }
 
 /** A manager over a fresh memory store, a test clock and an event log. */
-export async function createHarness<Claims extends JsonObject = JsonObject>(
+export async function createHarness<Claims extends JsonShape<Claims> = JsonObject>(
   overrides: Partial<TokenManagerOptions<Claims>> = {},
 ): Promise<Harness<Claims>> {
   const clock = new TestClock();
