@@ -69,6 +69,7 @@ export {
   type KeyMaterial,
   type SigningAlgorithm,
   type SigningKey,
+  type WebCryptoKey,
 } from "./signing-keys.js";
 export { REFRESH_TOKEN_TYPE } from "./stateless-refresh-tokens.js";
 export {

@@ -22,6 +22,7 @@ export {
   tokenErrorResponse,
   tokenResponse,
   type BearerErrorOptions,
+  type HeaderFields,
   type TokenErrorOptions,
   type TokenResponseOptions,
 } from "./responses.js";

@@ -138,7 +138,7 @@ class UnknownKeyError extends Error {}
 function selectKey(keys: readonly ImportedKey[], header: JWTHeaderParameters): CryptoKey {
   const key = keys.find((candidate) => candidate.kid === header.kid && candidate.alg === header.alg);
   if (!key) throw new UnknownKeyError(`no configured key has kid ${JSON.stringify(header.kid)} and alg ${JSON.stringify(header.alg)}`);
-  return key.verifyKey;
+  return key.verifyKey as CryptoKey;
 }
 
 /** Maps `jose` errors by their stable `code`, never by message. */
