@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidArgumentError, InvalidTokenError, TokenExpiredError } from "./errors.js";
+import { isAbsentToken } from "./lib/_absent-token.js";
 import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput } from "./lib/_jwt.js";
 import { findNonJson } from "./lib/_plain-json.js";
 import type { JsonShape } from "./json.js";
@@ -73,6 +74,7 @@ export async function verifyAccessTokenJwt<Claims extends JsonShape<Claims>>(
   context: JwtContext,
   token: unknown,
 ): Promise<VerifiedAccessToken<Claims>> {
+  if (isAbsentToken(token)) throw new InvalidTokenError("The access token is missing");
   const result = await verifyJwt(context, token, ACCESS_TOKEN_TYPE);
   if ("failure" in result) {
     const { failure } = result;

@@ -157,7 +157,7 @@ export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> {
    * @param options - `checkSession` to also reject tokens of revoked sessions
    * @returns the registered claims and the app's claims
    * @throws {TokenExpiredError} `token_expired`
-   * @throws {InvalidTokenError} `invalid_token`: malformed, bad signature, wrong `typ`/`iss`/`aud`, unknown `kid`
+   * @throws {InvalidTokenError} `invalid_token`: missing (`undefined`, `null`, `""`), malformed, bad signature, wrong `typ`/`iss`/`aud`, unknown `kid`
    * @throws {SessionRevokedError} `session_revoked` with `checkSession` when the session has ended
    */
   async verifyAccessToken(token: unknown, options?: VerifyOptions): Promise<VerifiedAccessToken<Claims>> {
@@ -172,7 +172,7 @@ export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> {
    *
    * @param refreshToken - the refresh token as the client sent it; any value is accepted and checked
    * @returns the new pair
-   * @throws {InvalidRefreshTokenError} `invalid_refresh_token` when malformed or unknown (nothing changes)
+   * @throws {InvalidRefreshTokenError} `invalid_refresh_token` when missing, malformed or unknown (nothing changes)
    * @throws {RefreshTokenExpiredError} `refresh_token_expired` when the token or its session has expired
    * @throws {RefreshTokenReusedError} `refresh_token_reused` when a spent token is presented outside the grace window; the session is now revoked
    * @throws {SessionRevokedError} `session_revoked` when the session was revoked, or `resolveClaims` refused it
