@@ -36,7 +36,7 @@ export interface TokenManagerOptions<Claims extends JsonShape<Claims> = JsonObje
   signingKeys: readonly SigningKey[];
   /** Where sessions and refresh-token hashes live. Required unless `refreshTokenMode` is `"stateless"`. */
   store?: RefreshTokenStore;
-  /** Lifetime of an access token. @default "15m" */
+  /** Lifetime of an access token; at most `sessionMaxAge` (else `invalid_config`). @default "15m" */
   accessTokenTtl?: Duration;
   /** Idle lifetime of one refresh token: the session ends if not refreshed within it. @default "7d" */
   refreshTokenTtl?: Duration;
