@@ -70,4 +70,16 @@ describe("the README's code runs as pasted", () => {
     expect(first).toMatch(/^kid [A-Za-z0-9_-]{43}\n$/);
     expect(second).toBe(first);
   });
+
+  it("npm users reach the repository: package.json names it, and every README link into examples/ exists", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
+    expect(manifest).toMatchObject({
+      repository: { type: "git", url: "git+https://github.com/tokenwise/tokenwise.git" },
+      homepage: "https://github.com/tokenwise/tokenwise#readme",
+      bugs: { url: "https://github.com/tokenwise/tokenwise/issues" },
+    });
+    const links = [...README.matchAll(/https:\/\/github\.com\/tokenwise\/tokenwise\/(?:tree|blob)\/main\/(examples[^)\s#]*)/g)].map((match) => match[1] as string);
+    expect(links.length).toBeGreaterThan(8);
+    for (const path of links) expect(existsSync(join(ROOT, path)), path).toBe(true);
+  });
 });
