@@ -74,7 +74,10 @@ export interface WebCryptoKey {
   /** Whether the key can be exported; a private key must be, unless its `publicKey` is configured beside it. */
   readonly extractable: boolean;
   /** The algorithm the key was made for, e.g. `{ name: "Ed25519" }`. */
-  readonly algorithm: { readonly name: string };
+  readonly algorithm: {
+    /** The algorithm's registered name. */
+    readonly name: string;
+  };
   /** The operations the key allows, e.g. `["sign"]`. */
   readonly usages: readonly string[];
 }
