@@ -2,7 +2,9 @@
 // would, and runs the same smoke suite (memory store, SQLite, Redis at 127.0.0.1:6379) on Node 20
 // (this machine), Node 22, Node 24, Deno and Bun,
 // plus the Hono example on Deno and Bun, TypeScript consumers with moduleResolution node16,
-// nodenext and bundler, and a check that the declaration files mirror src/ (no bundled chunks).
+// nodenext and bundler, a Node-only TypeScript consumer (no DOM library, @types/node installed),
+// an interface-typed claims consumer, and a check that the declaration files mirror src/ (no
+// bundled chunks).
 // Runtimes come from the npm registry, pinned, cached in .cache/runtimes.
 //
 // Run: npm run test:runtimes
@@ -48,12 +50,13 @@ function prepareConsumer() {
   mkdirSync(packs, { recursive: true });
   npm(["pack", "--pack-destination", packs], ROOT);
   const tarball = readdirSync(packs).find((file) => file.endsWith(".tgz"));
-  const hono = JSON.parse(readFileSync(join(ROOT, "node_modules/hono/package.json"), "utf8")).version;
+  const installedVersion = (name) => JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
+  const hono = installedVersion("hono");
   rmSync(CONSUMER, { recursive: true, force: true });
   mkdirSync(CONSUMER, { recursive: true });
   writeFileSync(
     join(CONSUMER, "package.json"),
-    JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, hono } }, null, 2),
+    JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, hono, "@types/node": installedVersion("@types/node") } }, null, 2),
   );
   npm(["install"], CONSUMER);
   for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs", "redis-commands.mjs", "report.mjs", "declarations.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
@@ -79,17 +82,33 @@ export const role = (claims: tokenwise.VerifiedAccessToken<{ role: string }>): s
 export const entries: unknown[] = [client.TokenClient, http.requireAuth, redis.RedisRefreshTokenStore, sql.SqlRefreshTokenStore, testing.runStoreConformance];
 `;
 
-/** One tiny TypeScript project per moduleResolution setting, importing every entry point (and requiring each, under node16 and nodenext). */
+/** Writes one TypeScript project under types/: its sources from tests/runtimes (and the CommonJS consumer), and its tsconfig. */
+function writeTypeConsumer(name, sources, compilerOptions) {
+  const folder = join(CONSUMER, "types", name);
+  mkdirSync(folder, { recursive: true });
+  for (const source of sources) {
+    if (source === "consumer.cts") writeFileSync(join(folder, source), COMMONJS_CONSUMER);
+    else cpSync(join(ROOT, "tests/runtimes", source), join(folder, source));
+  }
+  const options = { target: "es2022", strict: true, noEmit: true, skipLibCheck: false, ...compilerOptions };
+  writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions: options, include: sources }, null, 2));
+}
+
+/**
+ * The TypeScript consumers: one per moduleResolution setting, importing every entry point (and
+ * requiring each, under node16 and nodenext); a Node-only project, where the declarations must
+ * not need a DOM global (`CryptoKey`, `HeadersInit`, `Storage`, `RequestInfo`); and claims
+ * declared as an interface, under exactOptionalPropertyTypes.
+ */
 function writeTypeConsumers() {
   const settings = { node16: "node16", nodenext: "nodenext", bundler: "esnext" };
   for (const [resolution, module] of Object.entries(settings)) {
-    const folder = join(CONSUMER, "types", resolution);
-    mkdirSync(folder, { recursive: true });
-    cpSync(join(ROOT, "tests/runtimes/consumer.ts"), join(folder, "consumer.ts"));
-    if (resolution !== "bundler") writeFileSync(join(folder, "consumer.cts"), COMMONJS_CONSUMER);
-    const compilerOptions = { module, moduleResolution: resolution, target: "es2022", lib: ["es2022", "dom"], types: [], strict: true, noEmit: true, skipLibCheck: false };
-    writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["consumer.*"] }, null, 2));
+    const sources = resolution === "bundler" ? ["consumer.ts"] : ["consumer.ts", "consumer.cts"];
+    writeTypeConsumer(resolution, sources, { module, moduleResolution: resolution, lib: ["es2022", "dom"], types: [] });
   }
+  const nodeOnly = { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"], types: ["node"] };
+  writeTypeConsumer("node-only", ["consumer.ts", "consumer.cts"], nodeOnly);
+  writeTypeConsumer("interface-claims", ["interface-claims.ts"], { ...nodeOnly, exactOptionalPropertyTypes: true });
 }
 
 function versionOf(binary) {
@@ -129,6 +148,8 @@ const rows = [
   [`Bun ${versionOf(binaries.bun)}`, binaries.bun, ["smoke.mjs"]],
   [`Bun ${versionOf(binaries.bun)}: Hono example`, binaries.bun, ["hono-serve.mjs"]],
   ...["node16", "nodenext", "bundler"].map((resolution) => [`TypeScript moduleResolution ${resolution}`, process.execPath, [tsc, "-p", `types/${resolution}`]]),
+  ["TypeScript Node-only project (lib es2022, types node, no DOM)", process.execPath, [tsc, "-p", "types/node-only"]],
+  ["TypeScript claims declared as an interface", process.execPath, [tsc, "-p", "types/interface-claims"]],
   ["Declaration files mirror src/", process.execPath, ["declarations.mjs", join(ROOT, "src")]],
   [`JSR publish dry run (Deno ${versionOf(binaries.deno)})`, binaries.deno, ["publish", "--dry-run", "--allow-dirty", "--config", "jsr.json"], ROOT],
 ];

@@ -5,8 +5,10 @@
  * @module
  */
 import { InvalidArgumentError, InvalidTokenError, TokenExpiredError } from "./errors.js";
+import { isAbsentToken } from "./lib/_absent-token.js";
 import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput, type VerifyContext } from "./lib/_jwt.js";
 import { findNonJson } from "./lib/_plain-json.js";
+import type { JsonShape } from "./json.js";
 import type { JsonObject } from "./store.js";
 
 /** The `typ` header of access tokens (RFC 9068 §2.1). */
@@ -34,7 +36,7 @@ export interface AccessTokenClaims {
 }
 
 /** A verified access token's claims: the registered ones and the app's. */
-export type VerifiedAccessToken<Claims extends JsonObject = JsonObject> = AccessTokenClaims & Claims;
+export type VerifiedAccessToken<Claims extends JsonShape<Claims> = JsonObject> = AccessTokenClaims & Claims;
 
 /** Options of `verifyAccessToken`. */
 export interface VerifyOptions {
@@ -53,7 +55,7 @@ export interface VerifyOptions {
  *
  * @typeParam Claims - the app's own claims
  */
-export interface AccessTokenVerifier<Claims extends JsonObject = JsonObject> {
+export interface AccessTokenVerifier<Claims extends JsonShape<Claims> = JsonObject> {
   /**
    * Verifies an access token and returns its claims.
    *
@@ -98,10 +100,11 @@ export function signAccessToken(context: JwtContext, input: SessionJwtInput): Pr
  * @throws {InvalidTokenError} `invalid_token` for anything else wrong
  * @throws {KeySetUnavailableError} `key_set_unavailable` when the key source cannot reach its keys
  */
-export async function verifyAccessTokenJwt<Claims extends JsonObject>(
+export async function verifyAccessTokenJwt<Claims extends JsonShape<Claims>>(
   context: VerifyContext,
   token: unknown,
 ): Promise<VerifiedAccessToken<Claims>> {
+  if (isAbsentToken(token)) throw new InvalidTokenError("The access token is missing");
   const result = await verifyJwt(context, token, ACCESS_TOKEN_TYPE);
   if ("failure" in result) {
     const { failure } = result;

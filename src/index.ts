@@ -56,6 +56,7 @@ export type {
   TokenEvent,
   TokenEventListener,
 } from "./events.js";
+export type { JsonMember, JsonMembers, JsonShape, JsonValue } from "./json.js";
 export { MemoryRefreshTokenStore } from "./memory-store.js";
 export type { RefreshTokenMode, TokenManagerOptions } from "./options.js";
 export { secureRandomBytes, type RandomBytes } from "./random.js";
@@ -77,6 +78,7 @@ export {
   type KeyMaterial,
   type SigningAlgorithm,
   type SigningKey,
+  type WebCryptoKey,
 } from "./signing-keys.js";
 export { REFRESH_TOKEN_TYPE } from "./stateless-refresh-tokens.js";
 export {

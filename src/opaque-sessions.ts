@@ -14,12 +14,14 @@ import {
   StoreError,
 } from "./errors.js";
 import type { RevocationReason, TokenEvent } from "./events.js";
+import { isAbsentToken, MISSING_REFRESH_TOKEN } from "./lib/_absent-token.js";
 import { constantTimeEqual } from "./lib/_bytes.js";
 import { requireActiveSession } from "./lib/_active-session.js";
 import { callStore } from "./lib/_store-call.js";
 import * as results from "./lib/_store-results.js";
 import type { ResolvedOptions } from "./options.js";
 import { generateRefreshToken, hashRefreshToken, isOpaqueRefreshToken, sealSuccessor, unsealSuccessor } from "./refresh-tokens.js";
+import type { JsonShape } from "./json.js";
 import { sessionBelongsTo, type JsonObject, type RefreshTokenLookup, type RefreshTokenRecord, type RefreshTokenStore, type SessionRecord } from "./store.js";
 
 /** A refresh token handed to the client, with its expiry. */
@@ -41,7 +43,7 @@ export interface RefreshOutcome<Access> extends IssuedRefreshToken {
 export type MintAccessToken<Access> = (session: SessionRecord, claims: JsonObject) => Promise<Access>;
 
 /** Internal engine of the opaque refresh-token mode. */
-export class OpaqueSessions<Claims extends JsonObject> {
+export class OpaqueSessions<Claims extends JsonShape<Claims>> {
   readonly #options: ResolvedOptions<Claims>;
   readonly #store: RefreshTokenStore;
   readonly #emit: (event: TokenEvent) => void;
@@ -87,7 +89,7 @@ export class OpaqueSessions<Claims extends JsonObject> {
    * otherwise treat it as reuse and revoke the session.
    */
   async refresh<Access>(presented: unknown, mint: MintAccessToken<Access>): Promise<RefreshOutcome<Access>> {
-    if (!isOpaqueRefreshToken(presented)) throw new InvalidRefreshTokenError("The refresh token is malformed");
+    assertOpaqueToken(presented);
     const hash = hashRefreshToken(presented);
     const now = this.#options.now();
     let found = await this.#find(hash);
@@ -126,7 +128,7 @@ export class OpaqueSessions<Claims extends JsonObject> {
 
   /** Revokes the session of a refresh token; `false` for an unknown token. */
   async revokeByToken(presented: unknown): Promise<boolean> {
-    if (!isOpaqueRefreshToken(presented)) throw new InvalidRefreshTokenError("The refresh token is malformed");
+    assertOpaqueToken(presented);
     const found = await this.#lookUp(hashRefreshToken(presented));
     return found !== null && this.#revoke(found.session, "logout");
   }
@@ -257,4 +259,10 @@ function isUsable({ token, session }: RefreshTokenLookup, now: Date): boolean {
 function requireSubject(subject: unknown): string {
   if (typeof subject !== "string" || subject.length === 0) throw new InvalidArgumentError("subject", "expected a non-empty string");
   return subject;
+}
+
+/** Refuses a value that is not an opaque refresh token, saying whether it is missing or malformed. */
+function assertOpaqueToken(presented: unknown): asserts presented is string {
+  if (isOpaqueRefreshToken(presented)) return;
+  throw new InvalidRefreshTokenError(isAbsentToken(presented) ? MISSING_REFRESH_TOKEN : "The refresh token is malformed");
 }

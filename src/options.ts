@@ -10,6 +10,7 @@ import { InvalidConfigError } from "./errors.js";
 import type { TokenEventListener } from "./events.js";
 import { secureRandomBytes, type RandomBytes } from "./random.js";
 import type { SigningKey } from "./signing-keys.js";
+import type { JsonShape } from "./json.js";
 import type { JsonObject, RefreshTokenStore, SessionRecord } from "./store.js";
 
 /** How refresh tokens are represented. */
@@ -23,7 +24,7 @@ export type RefreshTokenMode =
   | "stateless";
 
 /** Options of {@link TokenManager}. */
-export interface TokenManagerOptions<Claims extends JsonObject = JsonObject> {
+export interface TokenManagerOptions<Claims extends JsonShape<Claims> = JsonObject> {
   /** The `iss` of every token, checked on verification. Usually your API's URL. */
   issuer: string;
   /** The `aud` of every access token, checked on verification. */
@@ -35,7 +36,7 @@ export interface TokenManagerOptions<Claims extends JsonObject = JsonObject> {
   signingKeys: readonly SigningKey[];
   /** Where sessions and refresh-token hashes live. Required unless `refreshTokenMode` is `"stateless"`. */
   store?: RefreshTokenStore;
-  /** Lifetime of an access token. @default "15m" */
+  /** Lifetime of an access token; at most `sessionMaxAge` (else `invalid_config`). @default "15m" */
   accessTokenTtl?: Duration;
   /** Idle lifetime of one refresh token: the session ends if not refreshed within it. @default "7d" */
   refreshTokenTtl?: Duration;
@@ -101,7 +102,7 @@ export interface TokenManagerOptions<Claims extends JsonObject = JsonObject> {
 }
 
 /** Options after defaults and validation. Internal. */
-export interface ResolvedOptions<Claims extends JsonObject> {
+export interface ResolvedOptions<Claims extends JsonShape<Claims>> {
   issuer: string;
   audience: string;
   store: RefreshTokenStore | null;
@@ -134,7 +135,7 @@ const STORE_METHODS = [
 ] as const;
 
 /** Applies defaults and validates every option except the keys (imported asynchronously). */
-export function resolveOptions<Claims extends JsonObject>(options: TokenManagerOptions<Claims>): ResolvedOptions<Claims> {
+export function resolveOptions<Claims extends JsonShape<Claims>>(options: TokenManagerOptions<Claims>): ResolvedOptions<Claims> {
   if (typeof options !== "object" || options === null) throw new InvalidConfigError("options", "expected an options object");
   const refreshTokenMode = options.refreshTokenMode ?? "opaque";
   if (refreshTokenMode !== "opaque" && refreshTokenMode !== "stateless") {

@@ -8,7 +8,7 @@ import { parseDuration, type Duration } from "./duration.js";
 import { InvalidConfigError, KeySetUnavailableError } from "./errors.js";
 import { importJwkSet, JWK_SET_ALGORITHMS } from "./lib/_jwk-set.js";
 import { staticKeySource, UnknownKeyError, type KeySource } from "./lib/_key-source.js";
-import type { AsymmetricAlgorithm } from "./signing-keys.js";
+import type { AsymmetricAlgorithm, WebCryptoKey } from "./signing-keys.js";
 
 /** A fetched JWK Set as a persistent cache keeps it. Plain JSON: store it as it is. */
 export interface CachedJwks {
@@ -155,7 +155,7 @@ export class RemoteJwks {
    * @returns the key
    * @throws {KeySetUnavailableError} `key_set_unavailable` when no set young enough can be had
    */
-  async keyFor(kid: string, alg: string): Promise<CryptoKey> {
+  async keyFor(kid: string, alg: string): Promise<WebCryptoKey> {
     // The persistent cache is read once, on the first call, shared by every caller of that moment.
     if (!this.#snapshot) await (this.#cacheRead ??= this.#readCache());
     if (!this.#snapshot || this.#now().getTime() >= this.#snapshot.freshUntil) await this.#refetch();

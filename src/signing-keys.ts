@@ -62,15 +62,35 @@ export interface Jwk {
   [parameter: string]: unknown;
 }
 
+/**
+ * A Web Crypto `CryptoKey`, described by the members tokenwise reads rather than by the DOM
+ * library's global, so the declarations type-check in a Node-only project (`lib: ["es2022"]`,
+ * `types: ["node"]`). A key from `crypto.subtle` on any runtime fits, and so does Node's
+ * `webcrypto.CryptoKey`; at run time the value must be a real `CryptoKey` instance.
+ */
+export interface WebCryptoKey {
+  /** `"secret"` for HMAC keys, `"private"` or `"public"` for asymmetric ones. */
+  readonly type: "secret" | "private" | "public";
+  /** Whether the key can be exported; a private key must be, unless its `publicKey` is configured beside it. */
+  readonly extractable: boolean;
+  /** The algorithm the key was made for, e.g. `{ name: "Ed25519" }`. */
+  readonly algorithm: {
+    /** The algorithm's registered name. */
+    readonly name: string;
+  };
+  /** The operations the key allows, e.g. `["sign"]`. */
+  readonly usages: readonly string[];
+}
+
 /** A key as the app holds it: a Web Crypto key, a JWK, or PEM text (PKCS#8 private, SPKI public). */
-export type KeyMaterial = CryptoKey | Jwk | string;
+export type KeyMaterial = WebCryptoKey | Jwk | string;
 
 /** An HMAC key: a secret of at least the hash size (32, 48 or 64 bytes; RFC 7518 §3.2). */
 export interface HmacSigningKey {
   /** The algorithm this key is used with, and the only one accepted for it. */
   alg: HmacAlgorithm;
   /** Raw bytes, a UTF-8 string (counted in bytes), an `oct` JWK, or an HMAC `CryptoKey`. */
-  secret: Uint8Array | string | Jwk | CryptoKey;
+  secret: Uint8Array | string | Jwk | WebCryptoKey;
   /** Key id put in the JWT header. @default the RFC 7638 thumbprint */
   kid?: string;
   /** Verifies but does not sign yet: the next key of a rotation (see {@link AsymmetricSigningKey.next}). @default false */

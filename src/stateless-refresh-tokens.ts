@@ -7,6 +7,7 @@
  */
 import { appClaimsOf, checkAppClaims } from "./access-tokens.js";
 import { InvalidRefreshTokenError, RefreshTokenExpiredError, SessionRevokedError } from "./errors.js";
+import { isAbsentToken, MISSING_REFRESH_TOKEN } from "./lib/_absent-token.js";
 import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput } from "./lib/_jwt.js";
 import type { MintAccessToken, RefreshOutcome } from "./opaque-sessions.js";
 import type { JsonObject, SessionRecord } from "./store.js";
@@ -43,6 +44,7 @@ export function signStatelessRefreshToken(context: JwtContext, input: SessionJwt
  * @throws {InvalidRefreshTokenError} `invalid_refresh_token` for anything else wrong
  */
 export async function verifyStatelessRefreshToken(context: JwtContext, token: unknown): Promise<StatelessRefreshClaims> {
+  if (isAbsentToken(token)) throw new InvalidRefreshTokenError(MISSING_REFRESH_TOKEN);
   const result = await verifyJwt(refreshContext(context), token, REFRESH_TOKEN_TYPE);
   if ("failure" in result) {
     const { failure } = result;

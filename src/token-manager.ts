@@ -23,10 +23,11 @@ import { OpaqueSessions } from "./opaque-sessions.js";
 import { importSigningKeys, type ImportedKey } from "./lib/_key-import.js";
 import { checkSigningKeys, type Jwk } from "./signing-keys.js";
 import { refreshStatelessSession, signStatelessRefreshToken } from "./stateless-refresh-tokens.js";
+import type { JsonShape } from "./json.js";
 import type { JsonObject, SessionRecord } from "./store.js";
 
 /** What `issue()` needs: who logged in, and what the access tokens should say about them. */
-export interface IssueOptions<Claims extends JsonObject = JsonObject> {
+export interface IssueOptions<Claims extends JsonShape<Claims> = JsonObject> {
   /** The user's stable id; becomes `sub`. */
   subject: string;
   /** App claims for every access token of the session (roles, email, …). Registered names are refused. */
@@ -80,7 +81,8 @@ interface ManagerContext extends JwtContext {
  * hashes, rotated on every use; presenting a spent one again revokes the session (RFC 9700),
  * except within a short grace window where the client gets the same successor back.
  *
- * @typeParam Claims - the app's own access-token claims, returned typed by `verifyAccessToken`
+ * @typeParam Claims - the app's own access-token claims, returned typed by `verifyAccessToken`: a type
+ *   or an interface whose members are JSON values ({@link JsonShape}); a `Date` member is a type error
  *
  * @example
  * ```ts
@@ -97,7 +99,7 @@ interface ManagerContext extends JwtContext {
  * const next = await tokens.refresh(pair.refreshToken);
  * ```
  */
-export class TokenManager<Claims extends JsonObject = JsonObject> implements AccessTokenVerifier<Claims> {
+export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> implements AccessTokenVerifier<Claims> {
   readonly #options: ResolvedOptions<Claims>;
   readonly #context: Promise<ManagerContext>;
   readonly #sessions: OpaqueSessions<Claims> | null;
@@ -166,7 +168,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> implements Acc
    * @param options - `checkSession` to also reject tokens of revoked sessions
    * @returns the registered claims and the app's claims
    * @throws {TokenExpiredError} `token_expired`
-   * @throws {InvalidTokenError} `invalid_token`: malformed, bad signature, wrong `typ`/`iss`/`aud`, unknown `kid`
+   * @throws {InvalidTokenError} `invalid_token`: missing (`undefined`, `null`, `""`), malformed, bad signature, wrong `typ`/`iss`/`aud`, unknown `kid`
    * @throws {SessionRevokedError} `session_revoked` with `checkSession` when the session has ended
    */
   async verifyAccessToken(token: unknown, options?: VerifyOptions): Promise<VerifiedAccessToken<Claims>> {
@@ -181,7 +183,7 @@ export class TokenManager<Claims extends JsonObject = JsonObject> implements Acc
    *
    * @param refreshToken - the refresh token as the client sent it; any value is accepted and checked
    * @returns the new pair
-   * @throws {InvalidRefreshTokenError} `invalid_refresh_token` when malformed or unknown (nothing changes)
+   * @throws {InvalidRefreshTokenError} `invalid_refresh_token` when missing, malformed or unknown (nothing changes)
    * @throws {RefreshTokenExpiredError} `refresh_token_expired` when the token or its session has expired
    * @throws {RefreshTokenReusedError} `refresh_token_reused` when a spent token is presented outside the grace window; the session is now revoked
    * @throws {SessionRevokedError} `session_revoked` when the session was revoked, or `resolveClaims` refused it

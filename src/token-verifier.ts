@@ -17,6 +17,7 @@ import { callStore } from "./lib/_store-call.js";
 import { sessionOrNull } from "./lib/_store-results.js";
 import { RemoteJwks } from "./remote-jwks.js";
 import { checkKeyList, type SigningKey } from "./signing-keys.js";
+import type { JsonShape } from "./json.js";
 import { sessionBelongsTo, type JsonObject, type RefreshTokenStore } from "./store.js";
 import type { JsonWebKeySet } from "./token-manager.js";
 
@@ -32,12 +33,12 @@ export type VerifierKeys = string | URL | RemoteJwks | JsonWebKeySet | readonly 
  * still on: the auth server's store (read-only: one `findSession`), or a callback of the app's —
  * e.g. a call to the auth server — that returns `false` for an ended session.
  */
-export type SessionCheck<Claims extends JsonObject> =
+export type SessionCheck<Claims extends JsonShape<Claims>> =
   | RefreshTokenStore
   | ((claims: VerifiedAccessToken<Claims>) => boolean | Promise<boolean>);
 
 /** Options of {@link TokenVerifier}. */
-export interface TokenVerifierOptions<Claims extends JsonObject = JsonObject> {
+export interface TokenVerifierOptions<Claims extends JsonShape<Claims> = JsonObject> {
   /** The one issuer whose tokens are accepted (`iss`). Give it, or `issuers`. */
   issuer?: string;
   /**
@@ -79,7 +80,7 @@ export interface TokenVerifierOptions<Claims extends JsonObject = JsonObject> {
  * const claims = await verifier.verifyAccessToken(bearerToken); // claims.roles: string[]
  * ```
  */
-export class TokenVerifier<Claims extends JsonObject = JsonObject> implements AccessTokenVerifier<Claims> {
+export class TokenVerifier<Claims extends JsonShape<Claims> = JsonObject> implements AccessTokenVerifier<Claims> {
   readonly #contexts: ReadonlyMap<string, Promise<VerifyContext>>;
   readonly #checkSession: SessionCheck<Claims> | null;
   readonly #storeTimeoutSeconds: number | null;
@@ -175,7 +176,7 @@ export class TokenVerifier<Claims extends JsonObject = JsonObject> implements Ac
 }
 
 /** `[issuer, keys, option name]` of each configured issuer. */
-function issuersOf<Claims extends JsonObject>(options: TokenVerifierOptions<Claims>): [string, VerifierKeys | undefined, string][] {
+function issuersOf<Claims extends JsonShape<Claims>>(options: TokenVerifierOptions<Claims>): [string, VerifierKeys | undefined, string][] {
   const { issuer, issuers, keys } = options;
   if ((issuer === undefined) === (issuers === undefined)) throw new InvalidConfigError("issuer", "give either issuer (with keys) or issuers");
   if (issuer !== undefined) {
@@ -223,7 +224,7 @@ async function jwkSetSource(jwks: JsonWebKeySet, option: string): Promise<KeySou
   return staticKeySource(imported.keys);
 }
 
-function checkSessionOption<Claims extends JsonObject>(check: SessionCheck<Claims> | undefined): SessionCheck<Claims> | null {
+function checkSessionOption<Claims extends JsonShape<Claims>>(check: SessionCheck<Claims> | undefined): SessionCheck<Claims> | null {
   if (check === undefined) return null;
   if (typeof check === "function") return check;
   if (typeof check === "object" && check !== null && typeof check.findSession === "function") return check;

@@ -4,6 +4,12 @@
  * (body { refresh_token }; 401 when refused, 422 when the body is malformed);
  * POST /api/v1/regenerate_token reissues the access token while it is valid; logout revokes.
  * 24-hour access tokens, 30-day refresh tokens stored hashed.
+ *
+ * "Old token is revoked", as the seed says: by default a rotated-out refresh token is refused at
+ * once (401) and presenting it revokes the session (`reuseGraceSeconds: 0`). The price: two tabs
+ * refreshing at once, or a client whose refresh response was lost, log the user out. A grace
+ * window of a few seconds (`reuseGraceSeconds`, or `REUSE_GRACE_SECONDS` for the server) hands
+ * such a client the same successor instead.
  */
 import { MemoryRefreshTokenStore, TokenManager, generateSigningKey, type RefreshTokenStore, type TokenPair } from "tokenwise";
 import { bearerErrorResponse, noStoreJson, parseBearerToken, readRefreshToken, requireAuth, tokenErrorResponse } from "tokenwise/http";
@@ -15,7 +21,20 @@ type Claims = { kind: "staff" | "customer"; role?: string };
 export interface Seed002Options {
   store?: RefreshTokenStore;
   now?: () => Date;
+  /** Seconds in which a rotated-out refresh token still yields its successor. @default 0 (the seed: refused at once) */
   reuseGraceSeconds?: number;
+}
+
+/**
+ * The grace window the server is started with: `REUSE_GRACE_SECONDS` from the environment, a
+ * whole number of seconds, 0 when unset.
+ */
+export function reuseGraceSecondsFrom(env: Record<string, string | undefined>): number {
+  const value = env.REUSE_GRACE_SECONDS ?? "";
+  if (value === "") return 0;
+  const seconds = Number(value);
+  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new Error(`REUSE_GRACE_SECONDS must be a whole number of seconds; got ${JSON.stringify(value)}`);
+  return seconds;
 }
 
 const body = (pair: Pick<TokenPair, "accessToken" | "expiresIn"> & { refreshToken?: string }) =>
@@ -30,7 +49,7 @@ export async function createSeed002App(options: Seed002Options = {}): Promise<{ 
     accessTokenTtl: "24h",
     refreshTokenTtl: "30d",
     sessionMaxAge: "90d",
-    ...(options.reuseGraceSeconds === undefined ? {} : { reuseGraceSeconds: options.reuseGraceSeconds }),
+    reuseGraceSeconds: options.reuseGraceSeconds ?? 0,
     ...(options.now ? { now: options.now } : {}),
   });
   const staff = new UserDirectory();

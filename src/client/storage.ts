@@ -63,7 +63,7 @@ export class MemoryTokenStorage implements TokenStorage {
  * ```
  */
 export function webTokenStorage(
-  area: Pick<Storage, "getItem" | "setItem" | "removeItem">,
+  area: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void },
   key = "tokenwise.tokens",
 ): TokenStorage {
   return {

@@ -119,7 +119,7 @@ export class TokenClient {
    * @param init - as for `fetch`
    * @returns the response
    */
-  async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     const tokens = await this.getTokens();
     const response = await this.#send(request.clone(), tokens);

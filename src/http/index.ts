@@ -1,6 +1,6 @@
 /**
  * `tokenwise/http`: the glue between tokenwise and HTTP, on Web-standard `Request`,
- * `Response` and `Headers` — Node, Deno, Bun and edge runtimes alike.
+ * `Response` and `Headers` — Node 20.19+, Deno, Bun and edge runtimes alike.
  *
  * @example
  * ```ts
@@ -23,6 +23,7 @@ export {
   tokenErrorResponse,
   tokenResponse,
   type BearerErrorOptions,
+  type HeaderFields,
   type TokenErrorOptions,
   type TokenResponseOptions,
 } from "./responses.js";

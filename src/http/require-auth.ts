@@ -5,12 +5,12 @@
  */
 import type { AccessTokenVerifier, VerifiedAccessToken } from "../access-tokens.js";
 import { InsufficientScopeError, type TokenwiseError } from "../errors.js";
-import type { JsonObject } from "../store.js";
+import type { JsonShape } from "../json.js";
 import { parseBearerToken } from "./bearer.js";
 import { bearerErrorResponse } from "./responses.js";
 
 /** Options of {@link requireAuth}. */
-export interface RequireAuthOptions<Claims extends JsonObject> {
+export interface RequireAuthOptions<Claims extends JsonShape<Claims>> {
   /** Also reject tokens of revoked sessions (one store read). @default false */
   checkSession?: boolean;
   /** Scopes the token's space-separated `scope` claim must all contain (RFC 9068 §2.2.3). @default none */
@@ -22,7 +22,7 @@ export interface RequireAuthOptions<Claims extends JsonObject> {
 }
 
 /** A request that passed {@link requireAuth}. */
-export interface AuthSuccess<Claims extends JsonObject> {
+export interface AuthSuccess<Claims extends JsonShape<Claims>> {
   /** Discriminant. */
   ok: true;
   /** The verified claims. */
@@ -40,7 +40,7 @@ export interface AuthFailure {
 }
 
 /** What {@link requireAuth} resolves to. */
-export type AuthResult<Claims extends JsonObject> = AuthSuccess<Claims> | AuthFailure;
+export type AuthResult<Claims extends JsonShape<Claims>> = AuthSuccess<Claims> | AuthFailure;
 
 /**
  * Authenticates a request by its Bearer token: verifies it, optionally checks the session,
@@ -61,14 +61,15 @@ export type AuthResult<Claims extends JsonObject> = AuthSuccess<Claims> | AuthFa
  * return Response.json({ hello: auth.claims.sub });
  * ```
  */
-export async function requireAuth<Claims extends JsonObject>(
+export async function requireAuth<Claims extends JsonShape<Claims>>(
   request: Request,
   tokens: AccessTokenVerifier<Claims>,
   options: RequireAuthOptions<Claims> = {},
 ): Promise<AuthResult<Claims>> {
   try {
     const claims = await tokens.verifyAccessToken(parseBearerToken(request), { checkSession: options.checkSession ?? false });
-    const granted = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
+    const scope = (claims as { scope?: unknown }).scope;
+    const granted = typeof scope === "string" ? scope.split(" ") : [];
     const scopes = options.scopes ?? [];
     if (!scopes.every((scope) => granted.includes(scope))) throw new InsufficientScopeError(scopes);
     if (options.authorize && !options.authorize(claims)) throw new InsufficientScopeError();

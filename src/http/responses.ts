@@ -11,6 +11,12 @@ import { noStoreHeaders, quoted, safeDescription } from "./_challenge.js";
 import { serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
 
 /**
+ * Headers in any form `new Headers(…)` accepts: a `Headers` object, a record or name/value pairs.
+ * The DOM library's `HeadersInit` spelled out, so the declarations need no DOM types.
+ */
+export type HeaderFields = Headers | Record<string, string> | [string, string][];
+
+/**
  * A JSON response that no cache may keep (`Cache-Control: no-store`, `Pragma: no-cache`): for
  * every body that carries a token, in whatever shape your API uses.
  *
@@ -25,7 +31,7 @@ import { serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js"
  * return noStoreJson({ token: pair.accessToken, refresh_token: pair.refreshToken, token_expires_in: pair.expiresIn });
  * ```
  */
-export function noStoreJson(body: unknown, init: { status?: number; headers?: HeadersInit } = {}): Response {
+export function noStoreJson(body: unknown, init: { status?: number; headers?: HeaderFields } = {}): Response {
   const headers = noStoreHeaders(init.headers);
   headers.set("Content-Type", "application/json; charset=utf-8");
   return new Response(JSON.stringify(body), { status: init.status ?? 200, headers });

@@ -1,5 +1,5 @@
 /** Which algorithms tokenwise signs with, and what each requires of its key. Internal. */
-import type { AsymmetricAlgorithm, HmacAlgorithm } from "../signing-keys.js";
+import type { AsymmetricAlgorithm, HmacAlgorithm, WebCryptoKey } from "../signing-keys.js";
 
 /** Minimum HMAC secret sizes: the hash length (RFC 7518 §3.2). */
 export const HMAC_MIN_BYTES: Readonly<Record<HmacAlgorithm, number>> = { HS256: 32, HS384: 48, HS512: 64 };
@@ -24,6 +24,6 @@ export function isAsymmetricAlgorithm(alg: unknown): alg is AsymmetricAlgorithm 
   return typeof alg === "string" && Object.hasOwn(EXPECTED_KEY_TYPE, alg);
 }
 
-export function isCryptoKey(value: unknown): value is CryptoKey {
+export function isCryptoKey(value: unknown): value is WebCryptoKey {
   return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 }

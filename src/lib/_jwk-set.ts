@@ -5,7 +5,7 @@
  */
 import { importJWK } from "jose";
 import { InvalidConfigError } from "../errors.js";
-import type { AsymmetricAlgorithm, Jwk } from "../signing-keys.js";
+import type { AsymmetricAlgorithm, Jwk, WebCryptoKey } from "../signing-keys.js";
 import { EXPECTED_KEY_TYPE } from "./_algorithms.js";
 import { checkKeyType } from "./_key-import.js";
 import type { VerificationKey } from "./_key-source.js";
@@ -64,7 +64,7 @@ async function importOne(jwk: unknown, position: string, algorithms: readonly st
   try {
     checkKeyType(jwk as Jwk, alg as AsymmetricAlgorithm, name);
     const publicJwk = publicMembersOf(jwk as Jwk);
-    return { alg, kid, verifyKey: (await importJWK(publicJwk, alg)) as CryptoKey };
+    return { alg, kid, verifyKey: (await importJWK(publicJwk, alg)) as WebCryptoKey };
   } catch (error) {
     return error instanceof InvalidConfigError ? error.message : `${name}: cannot import: ${error instanceof Error ? error.message : String(error)}`;
   }

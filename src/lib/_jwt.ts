@@ -139,9 +139,10 @@ function claimFailure(claim: string, problem: string): JwtFailure {
 }
 
 /** A token must name its key: `kid` is required, and only a key of the header's `alg` is looked up. */
-function selectKey(keys: KeySource, header: JWTHeaderParameters): CryptoKey | Promise<CryptoKey> {
+function selectKey(keys: KeySource, header: JWTHeaderParameters): Promise<CryptoKey> {
   if (typeof header.kid !== "string") throw new UnknownKeyError(`the token names no key (kid ${JSON.stringify(header.kid)})`);
-  return keys.keyFor(header.kid, header.alg);
+  // Key sources hold Web Crypto keys (typed structurally in public declarations); jose takes the DOM type.
+  return Promise.resolve(keys.keyFor(header.kid, header.alg)) as Promise<CryptoKey>;
 }
 
 /** Maps `jose` errors by their stable `code`, never by message. */

@@ -1,7 +1,7 @@
 /** Importing configured signing keys into the form the manager signs and verifies with. Internal. */
 import { calculateJwkThumbprint, exportJWK, importJWK, importPKCS8, importSPKI, type JWK as JoseJwk } from "jose";
 import { InvalidConfigError } from "../errors.js";
-import type { AsymmetricAlgorithm, AsymmetricSigningKey, HmacSigningKey, Jwk, KeyMaterial, SigningAlgorithm, SigningKey } from "../signing-keys.js";
+import type { AsymmetricAlgorithm, AsymmetricSigningKey, HmacSigningKey, Jwk, KeyMaterial, SigningAlgorithm, SigningKey, WebCryptoKey } from "../signing-keys.js";
 import { EXPECTED_KEY_TYPE, HMAC_MIN_BYTES, isCryptoKey, RSA_MIN_BITS } from "./_algorithms.js";
 import { fromBase64Url, toBase64Url, utf8 } from "./_bytes.js";
 
@@ -12,8 +12,8 @@ export interface ImportedKey {
   alg: SigningAlgorithm;
   kid: string;
   /** Signs; `null` for verify-only keys. */
-  signKey: CryptoKey | null;
-  verifyKey: CryptoKey;
+  signKey: WebCryptoKey | null;
+  verifyKey: WebCryptoKey;
   /** Public JWK with `kid`, `alg` and `use`, or `null` for HMAC keys (never published). */
   publicJwk: Jwk | null;
   /** Marked `next`: verifies and is published, but does not sign yet. */
@@ -65,7 +65,7 @@ async function hmacSecretBytes(secret: HmacSigningKey["secret"]): Promise<Uint8A
   if (secret instanceof Uint8Array) return new Uint8Array(secret);
   if (isCryptoKey(secret)) {
     if (secret.type !== "secret" || !secret.extractable) throw new TypeError("expected an extractable HMAC CryptoKey");
-    return new Uint8Array(await crypto.subtle.exportKey("raw", secret));
+    return new Uint8Array(await crypto.subtle.exportKey("raw", secret as CryptoKey));
   }
   const decoded = typeof secret?.k === "string" && secret.kty === "oct" ? fromBase64Url(secret.k) : null;
   if (!decoded) throw new TypeError("expected bytes, a string, an oct JWK or an HMAC CryptoKey");
@@ -88,7 +88,7 @@ async function importAsymmetricKey(key: AsymmetricSigningKey, option: string): P
 async function importPrivate(material: KeyMaterial, alg: AsymmetricAlgorithm): Promise<CryptoKey> {
   if (isCryptoKey(material)) {
     if (material.type !== "private") throw new TypeError("expected a private CryptoKey");
-    return material;
+    return material as CryptoKey;
   }
   if (typeof material === "string") return importPKCS8(material, alg, { extractable: true });
   if (typeof material.d !== "string") throw new TypeError("expected a private JWK (with \"d\")");

@@ -3,13 +3,14 @@
  * key sources: the verification engine asks one for "the key of this `kid` and `alg`" and never
  * branches on what kind it is. Internal.
  */
+import type { WebCryptoKey } from "../signing-keys.js";
 
 /** A public key (or HMAC secret) ready to verify signatures of one algorithm. */
 export interface VerificationKey {
   /** The one algorithm this key verifies; taken from configuration or the JWK, never from a token. */
   alg: string;
   kid: string;
-  verifyKey: CryptoKey;
+  verifyKey: WebCryptoKey;
 }
 
 /** Finds verification keys by `kid` and `alg`. */
@@ -22,7 +23,7 @@ export interface KeySource {
    * @throws {UnknownKeyError} when no key has this `kid` for this `alg`
    * @throws {KeySetUnavailableError} `key_set_unavailable` when the keys cannot be had at all
    */
-  keyFor(kid: string, alg: string): CryptoKey | Promise<CryptoKey>;
+  keyFor(kid: string, alg: string): WebCryptoKey | Promise<WebCryptoKey>;
 }
 
 /** No key of the source has the `kid` and `alg` a token names. */
@@ -36,9 +37,9 @@ export class UnknownKeyError extends Error {}
  * @param algorithms - the algorithms to accept; defaults to those of `keys`
  */
 export function staticKeySource(keys: readonly VerificationKey[], algorithms?: readonly string[]): KeySource {
-  const byAlgorithm = new Map<string, Map<string, CryptoKey>>();
+  const byAlgorithm = new Map<string, Map<string, WebCryptoKey>>();
   for (const key of keys) {
-    const byKid = byAlgorithm.get(key.alg) ?? new Map<string, CryptoKey>();
+    const byKid = byAlgorithm.get(key.alg) ?? new Map<string, WebCryptoKey>();
     byKid.set(key.kid, key.verifyKey);
     byAlgorithm.set(key.alg, byKid);
   }

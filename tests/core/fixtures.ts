@@ -4,6 +4,7 @@ import {
   TokenManager,
   TokenVerifier,
   type JsonObject,
+  type JsonShape,
   type SigningKey,
   type TokenEvent,
   type TokenManagerOptions,
@@ -35,7 +36,7 @@ export function testKey(): Promise<SigningKey> {
   return sharedKey;
 }
 
-export interface Harness<Claims extends JsonObject> {
+export interface Harness<Claims extends JsonShape<Claims>> {
   tokens: TokenManager<Claims>;
   store: MemoryRefreshTokenStore;
   clock: TestClock;
@@ -43,7 +44,7 @@ export interface Harness<Claims extends JsonObject> {
 }
 
 /** A manager over a fresh memory store, a test clock and an event log. */
-export async function createHarness<Claims extends JsonObject = JsonObject>(
+export async function createHarness<Claims extends JsonShape<Claims> = JsonObject>(
   overrides: Partial<TokenManagerOptions<Claims>> = {},
 ): Promise<Harness<Claims>> {
   const clock = new TestClock();
@@ -71,7 +72,7 @@ const verifiers = new WeakMap<object, TokenVerifier>();
  * A {@link TokenVerifier} holding the same keys and checks as a harness's manager, made on first
  * use: for suites that present every token to both and expect the same answer.
  */
-export function verifierFor<Claims extends JsonObject>(tokens: TokenManager<Claims>): TokenVerifier<Claims> {
+export function verifierFor<Claims extends JsonShape<Claims>>(tokens: TokenManager<Claims>): TokenVerifier<Claims> {
   let verifier = verifiers.get(tokens);
   if (!verifier) {
     const options = verifierOptions.get(tokens);

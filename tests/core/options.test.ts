@@ -23,6 +23,7 @@ describe("the constructor refuses unusable options with invalid_config naming th
     ["accessTokenTtl", { accessTokenTtl: 1.5 }],
     ["refreshTokenTtl", { refreshTokenTtl: 0 }],
     ["refreshTokenTtl", { refreshTokenTtl: "60d" }],
+    ["accessTokenTtl", { accessTokenTtl: "2h", refreshTokenTtl: "1h", sessionMaxAge: "1h" }], // accessTokenTtl ≤ sessionMaxAge
     ["sessionMaxAge", { sessionMaxAge: "1y" }],
     ["refreshTokenMode", { refreshTokenMode: "jwt" }],
     ["rotateRefreshTokens", { rotateRefreshTokens: "no" }],

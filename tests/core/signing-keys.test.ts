@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
-import { generateSigningKey, TokenManager, type SigningAlgorithm, type SigningKey } from "tokenwise";
+import { generateSigningKey, TokenManager, type SigningAlgorithm, type SigningKey, type WebCryptoKey } from "tokenwise";
 import { describe, expect, it, vi } from "vitest";
 import { AUDIENCE, decodeJwt, errorCodeOf, ISSUER, TestClock } from "./fixtures.js";
 
@@ -70,7 +70,7 @@ describe("kid", () => {
     const key = await generateSigningKey("ES256");
     const manager = statelessManager([key]);
     const token = await roundTrip(manager);
-    const expected = await calculateJwkThumbprint(await exportJWK((key as { publicKey: CryptoKey }).publicKey));
+    const expected = await calculateJwkThumbprint(await exportJWK((key as { publicKey: WebCryptoKey }).publicKey as CryptoKey));
     expect(decodeJwt(token).header.kid).toBe(expected);
   });
 

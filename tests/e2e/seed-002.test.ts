@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
 import { httpRefresh, TokenClient, type StoredTokens } from "tokenwise/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSeed002App } from "../../examples/seed-002/app.js";
+import { createSeed002App, reuseGraceSecondsFrom, type Seed002Options } from "../../examples/seed-002/app.js";
 import { TestClock } from "../core/fixtures.js";
 import { serve, type RunningServer } from "../support/serve.js";
 
@@ -10,10 +13,12 @@ afterEach(() => server?.close());
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
-async function start() {
+type LoginBody = { token: string; refresh_token: string; token_expires_in: number };
+
+async function start(options: Pick<Seed002Options, "reuseGraceSeconds"> = {}) {
   const serverClock = new TestClock();
   const clientClock = new TestClock();
-  const app = await createSeed002App({ now: serverClock.now, reuseGraceSeconds: 10 });
+  const app = await createSeed002App({ now: serverClock.now, ...options });
   server = await serve(app.fetch);
   const url = `${server.url}/api/v1`;
   const expired: string[] = [];
@@ -25,10 +30,10 @@ async function start() {
   });
   const login = async (path: string, credentials: unknown) => {
     const response = await post(`${url}/${path}`, credentials);
-    const body = (await response.json()) as { token: string; refresh_token: string; token_expires_in: number };
+    const body = (await response.json()) as LoginBody;
     return { status: response.status, body };
   };
-  const adopt = (body: { token: string; refresh_token: string; token_expires_in: number }) =>
+  const adopt = (body: LoginBody) =>
     client.setTokens({ accessToken: body.token, refreshToken: body.refresh_token, expiresAt: clientClock.now().getTime() + body.token_expires_in * 1000 });
   return { app, url, client, serverClock, clientClock, expired, login, adopt };
 }
@@ -47,8 +52,54 @@ describe("seed 002 API end to end", () => {
     expect((await login("customer_login", { phone: "+919876543220", password: "nope" })).status).toBe(401);
   });
 
+  it("a rotated-out refresh token is refused at once with 401, and presenting it revokes the session (the seed's default)", async () => {
+    const { url, login } = await start();
+    const { body } = await login("customer_login", { phone: "+919876543220", password: "password123" });
+    const rotated = await post(`${url}/refresh_token`, { refresh_token: body.refresh_token });
+    expect(rotated.status).toBe(200);
+    const next = (await rotated.json()) as LoginBody;
+
+    const replay = await post(`${url}/refresh_token`, { refresh_token: body.refresh_token }); // same instant: no grace
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: "invalid_grant" });
+    expect((await post(`${url}/refresh_token`, { refresh_token: next.refresh_token })).status).toBe(401);
+    expect((await fetch(`${url}/profile`, { headers: { authorization: `Bearer ${next.token}` } })).status).toBe(401);
+  });
+
+  it("with a grace window, the rotated-out token presented again at once yields the same successor", async () => {
+    const { url, login } = await start({ reuseGraceSeconds: 10 });
+    const { body } = await login("customer_login", { phone: "+919876543220", password: "password123" });
+    const first = (await (await post(`${url}/refresh_token`, { refresh_token: body.refresh_token })).json()) as LoginBody;
+    const again = await post(`${url}/refresh_token`, { refresh_token: body.refresh_token });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as LoginBody).refresh_token).toBe(first.refresh_token);
+  });
+
+  it("the server takes the grace window from REUSE_GRACE_SECONDS, 0 when unset", async () => {
+    expect(reuseGraceSecondsFrom({})).toBe(0);
+    expect(reuseGraceSecondsFrom({ REUSE_GRACE_SECONDS: "" })).toBe(0);
+    expect(reuseGraceSecondsFrom({ REUSE_GRACE_SECONDS: "10" })).toBe(10);
+    for (const bad of ["-1", "1.5", "ten"]) expect(() => reuseGraceSecondsFrom({ REUSE_GRACE_SECONDS: bad })).toThrow(/REUSE_GRACE_SECONDS/);
+
+    const child = spawn(process.execPath, ["--import", "tsx", join("examples", "seed-002", "server.ts")], {
+      cwd: join(import.meta.dirname, "../.."),
+      env: { ...process.env, PORT: "0", REUSE_GRACE_SECONDS: "10" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const [line] = (await once(child.stdout, "data")) as [Buffer];
+      expect(line.toString()).toContain("(reuse grace 10 s)");
+      const url = `${/http:\/\/127\.0\.0\.1:\d+/.exec(line.toString())?.[0]}/api/v1`;
+      const { refresh_token } = (await (await post(`${url}/customer_login`, { phone: "+919876543220", password: "password123" })).json()) as LoginBody;
+      expect((await post(`${url}/refresh_token`, { refresh_token })).status).toBe(200);
+      expect((await post(`${url}/refresh_token`, { refresh_token })).status).toBe(200); // within the window
+    } finally {
+      child.kill();
+    }
+  });
+
   it("walks the client flow: 401, one refresh that rotates, one retry, reuse revokes, log in again", async () => {
-    const { url, client, serverClock, expired, login, adopt } = await start();
+    const { url, client, serverClock, expired, login, adopt } = await start({ reuseGraceSeconds: 10 });
     const { body } = await login("login", { phone: "+919876543210", password: "password123", role: "admin" });
     await adopt(body);
     expect(await (await client.fetch(`${url}/profile`)).json()).toEqual({ phone: "+919876543210", kind: "staff", role: "admin" });

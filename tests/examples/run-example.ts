@@ -5,16 +5,18 @@ import { promisify } from "node:util";
 import { expect } from "vitest";
 
 const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, "../..");
+/** The repository's root folder. */
+export const ROOT: string = join(import.meta.dirname, "../..");
+
+/** Runs a TypeScript file with tsx in a process of its own; resolves with what it printed once it exits. */
+export async function runScript(path: string, env: Record<string, string> = {}, cwd: string = ROOT): Promise<string> {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", path], { cwd, env: { ...process.env, ...env }, timeout: 60_000 });
+  return stdout;
+}
 
 /** Runs `examples/<script>` with tsx in a process of its own; resolves with what it printed. */
-export async function runExample(script: string, env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", join("examples", script)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
-  return stdout;
+export function runExample(script: string, env: Record<string, string> = {}): Promise<string> {
+  return runScript(join(ROOT, "examples", script), env);
 }
 
 /** Every step of seed 002's flow (`examples/sql/seed-002-flow.ts`) behaved as the seed describes. */
