@@ -3,18 +3,27 @@ import { defineConfig } from "tsup";
 /** One entry per subpath export; keep in sync with `exports` in package.json. */
 const SUBPATHS = ["sql", "redis", "http", "client", "testing"] as const;
 
-export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    ...Object.fromEntries(SUBPATHS.map((subpath) => [`${subpath}/index`, `src/${subpath}/index.ts`])),
+export default defineConfig([
+  {
+    entry: {
+      index: "src/index.ts",
+      ...Object.fromEntries(SUBPATHS.map((subpath) => [`${subpath}/index`, `src/${subpath}/index.ts`])),
+    },
+    format: ["esm", "cjs"],
+    // Declarations come from tsc, one file per source file (scripts/build-types.mjs): a bundled
+    // .d.ts would send go-to-definition into a hashed chunk of one-letter aliases.
+    dts: false,
+    sourcemap: true,
+    clean: true,
+    target: "es2022",
+    splitting: true,
+    treeshake: true,
   },
-  format: ["esm", "cjs"],
-  // Declarations come from tsc, one file per source file (scripts/build-types.mjs): a bundled
-  // .d.ts would send go-to-definition into a hashed chunk of one-letter aliases.
-  dts: false,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  splitting: true,
-  treeshake: true,
-});
+  {
+    // The `tokenwise` command (package.json `bin`): ESM only, for its top-level await.
+    entry: { "cli/index": "src/cli/index.ts" },
+    format: ["esm"],
+    dts: false,
+    target: "es2022",
+  },
+]);

@@ -57,6 +57,7 @@ export type {
   TokenEventListener,
 } from "./events.js";
 export type { JsonMember, JsonMembers, JsonShape, JsonValue } from "./json.js";
+export { exportSigningKey, importSigningKey, type ExportSigningKeyOptions, type ImportSigningKeyOptions } from "./key-storage.js";
 export { MemoryRefreshTokenStore } from "./memory-store.js";
 export type { RefreshTokenMode, TokenManagerOptions } from "./options.js";
 export { secureRandomBytes, type RandomBytes } from "./random.js";

@@ -60,7 +60,8 @@ async function importHmacKey(key: HmacSigningKey, option: string): Promise<Impor
   return { alg: key.alg, kid, signKey: cryptoKey, verifyKey: cryptoKey, publicJwk: null, next: key.next === true };
 }
 
-async function hmacSecretBytes(secret: HmacSigningKey["secret"]): Promise<Uint8Array<ArrayBuffer>> {
+/** The bytes of an HMAC secret in any accepted form. */
+export async function hmacSecretBytes(secret: HmacSigningKey["secret"]): Promise<Uint8Array<ArrayBuffer>> {
   if (typeof secret === "string") return utf8(secret) as Uint8Array<ArrayBuffer>;
   if (secret instanceof Uint8Array) return new Uint8Array(secret);
   if (isCryptoKey(secret)) {
@@ -85,7 +86,8 @@ async function importAsymmetricKey(key: AsymmetricSigningKey, option: string): P
   return { alg: key.alg, kid, signKey, verifyKey, publicJwk: { ...publicJwk, kid, alg: key.alg, use: "sig" }, next: key.next === true };
 }
 
-async function importPrivate(material: KeyMaterial, alg: AsymmetricAlgorithm): Promise<CryptoKey> {
+/** A private key as an extractable `CryptoKey` where the material allows (PEM, JWK); a given `CryptoKey` as it is. */
+export async function importPrivate(material: KeyMaterial, alg: AsymmetricAlgorithm): Promise<WebCryptoKey> {
   if (isCryptoKey(material)) {
     if (material.type !== "private") throw new TypeError("expected a private CryptoKey");
     return material as CryptoKey;

@@ -62,9 +62,13 @@ describe("the README's code runs as pasted", () => {
     expect(output).not.toContain("session over");
   });
 
-  it("a key generated once as PKCS#8 PEM and loaded on every start keeps its kid", async () => {
-    await run("sh", ["-c", block("keys:generate")], { cwd: FOLDER });
-    expect(readFileSync(join(FOLDER, "signing-key.pem"), "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+  it("a key generated once with `npx tokenwise keygen` and loaded on every start keeps its kid", async () => {
+    // `npx tokenwise` would fetch the published package; this `npx` runs the built command instead.
+    const shims = join(FOLDER, "bin");
+    mkdirSync(shims, { recursive: true });
+    writeFileSync(join(shims, "npx"), `#!/bin/sh\n[ "$1" = tokenwise ] || exit 127\nshift\nexec "${process.execPath}" "${join(ROOT, "dist", "cli", "index.js")}" "$@"\n`, { mode: 0o755 });
+    await run("sh", ["-c", block("keys:generate")], { cwd: FOLDER, env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } });
+    expect(JSON.parse(readFileSync(join(FOLDER, "signing-key.json"), "utf8"))).toMatchObject({ kty: "OKP", alg: "EdDSA", kid: expect.any(String) });
     const path = scripts.loadKey();
     const [first, second] = [await runScript(path, {}, FOLDER), await runScript(path, {}, FOLDER)];
     expect(first).toMatch(/^kid [A-Za-z0-9_-]{43}\n$/);
