@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 /** One entry per subpath export; keep in sync with `exports` in package.json. */
-const SUBPATHS = ["sql", "redis", "http", "client", "testing"] as const;
+const SUBPATHS = ["sql", "redis", "http", "client", "testing", "express", "fastify", "hono"] as const;
 
 export default defineConfig([
   {

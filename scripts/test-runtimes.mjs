@@ -50,17 +50,18 @@ function prepareConsumer() {
   mkdirSync(packs, { recursive: true });
   npm(["pack", "--pack-destination", packs], ROOT);
   const tarball = readdirSync(packs).find((file) => file.endsWith(".tgz"));
-  const installedVersion = (name) => JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
-  const hono = installedVersion("hono");
+  const installed = (name) => JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
+  // The adapters' frameworks, as optional peers are installed by their users; Fastify's types need @types/node.
+  const frameworks = Object.fromEntries(["hono", "fastify", "@types/node"].map((name) => [name, installed(name)]));
   rmSync(CONSUMER, { recursive: true, force: true });
   mkdirSync(CONSUMER, { recursive: true });
   writeFileSync(
     join(CONSUMER, "package.json"),
-    JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, hono, "@types/node": installedVersion("@types/node") } }, null, 2),
+    JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, ...frameworks } }, null, 2),
   );
   npm(["install"], CONSUMER);
   for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs", "redis-commands.mjs", "report.mjs", "declarations.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
-  for (const file of ["hono/app.ts", "shared/demo-users.ts", "shared/users.ts"]) cpSync(join(ROOT, "examples", file), join(CONSUMER, "examples", file));
+  for (const file of ["hono/app.ts", "shared/demo-users.ts", "shared/local-cookie.ts", "shared/users.ts"]) cpSync(join(ROOT, "examples", file), join(CONSUMER, "examples", file));
   writeTypeConsumers();
   return tarball;
 }
@@ -76,10 +77,13 @@ import http = require("tokenwise/http");
 import redis = require("tokenwise/redis");
 import sql = require("tokenwise/sql");
 import testing = require("tokenwise/testing");
+import expressAdapter = require("tokenwise/express");
+import fastifyAdapter = require("tokenwise/fastify");
+import honoAdapter = require("tokenwise/hono");
 export const manager: typeof tokenwise.TokenManager = tokenwise.TokenManager;
 export const store: tokenwise.RefreshTokenStore = new tokenwise.MemoryRefreshTokenStore();
 export const role = (claims: tokenwise.VerifiedAccessToken<{ role: string }>): string => claims.role;
-export const entries: unknown[] = [client.TokenClient, http.requireAuth, redis.RedisRefreshTokenStore, sql.SqlRefreshTokenStore, testing.runStoreConformance];
+export const entries: unknown[] = [client.TokenClient, http.requireAuth, http.createAuthEndpoints, redis.RedisRefreshTokenStore, sql.SqlRefreshTokenStore, testing.runStoreConformance, expressAdapter.authRoutes, fastifyAdapter.authenticate, honoAdapter.authRoutes];
 `;
 
 /** Writes one TypeScript project under types/: its sources from tests/runtimes (and the CommonJS consumer), and its tsconfig. */

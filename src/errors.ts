@@ -17,6 +17,7 @@ export type TokenwiseErrorCode =
   | "missing_token"
   | "insufficient_scope"
   | "invalid_request"
+  | "cross_site_request"
   | "invalid_argument"
   | "invalid_config"
   | "unsupported_operation"
@@ -227,6 +228,23 @@ export class InvalidRequestError extends TokenwiseError {
   }
 }
 
+/**
+ * A request that carries the refresh cookie came from another site or an origin not on the
+ * allow-list (`Sec-Fetch-Site`, `Origin`): refused as cross-site request forgery. Status 403.
+ */
+export class CrossSiteRequestError extends TokenwiseError {
+  declare readonly code: "cross_site_request";
+
+  /**
+   * Creates the error.
+   *
+   * @param message - which header refused the request
+   */
+  constructor(message: string) {
+    super("cross_site_request", 403, message);
+  }
+}
+
 /** A method was called with an argument it cannot use (an empty subject, a reserved claim). Status 400. */
 export class InvalidArgumentError extends TokenwiseError {
   declare readonly code: "invalid_argument";
@@ -345,6 +363,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set<TokenwiseErrorCode>([
   "missing_token",
   "insufficient_scope",
   "invalid_request",
+  "cross_site_request",
   "invalid_argument",
   "invalid_config",
   "unsupported_operation",

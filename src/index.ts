@@ -26,6 +26,7 @@ export {
 } from "./access-tokens.js";
 export { parseDuration, type Duration } from "./duration.js";
 export {
+  CrossSiteRequestError,
   InsufficientScopeError,
   InvalidArgumentError,
   InvalidConfigError,

@@ -1,6 +1,7 @@
 /**
- * The refresh-token cookie: `HttpOnly; Secure; SameSite=Strict`, scoped to the refresh path, so
- * scripts never see the token and browsers send it only where it is needed.
+ * The refresh-token cookie: `HttpOnly; Secure; SameSite=Strict`, scoped to the auth routes
+ * (`/auth`, which holds `/auth/refresh` and `/auth/logout`), so scripts never see the token and
+ * browsers send it only where it is needed.
  *
  * @module
  */
@@ -8,8 +9,12 @@ import { InvalidConfigError } from "../errors.js";
 
 /** Options of the refresh cookie. */
 export interface RefreshCookieOptions {
-  /** The path of your refresh endpoint: the browser sends the cookie nowhere else. Required. */
-  path: string;
+  /**
+   * The path the browser sends the cookie to, and nowhere else. It must cover both the refresh
+   * and the logout route, so logout can read the token it revokes.
+   * @default "/auth" (serve `/auth/refresh` and `/auth/logout`)
+   */
+  path?: string;
   /** Cookie name. A `__Host-` name requires `path: "/"` and no `domain`. @default "__Secure-refresh_token" */
   name?: string;
   /** `SameSite` attribute. `"None"` lets cross-site requests carry the token: avoid. @default "Strict" */
@@ -23,23 +28,30 @@ export interface RefreshCookieOptions {
 const TOKEN_CHARS = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const VALUE_CHARS = /^[A-Za-z0-9\-._~+/=]*$/;
 
+/** The cookie name unless the options say otherwise. */
+export const DEFAULT_REFRESH_COOKIE_NAME = "__Secure-refresh_token";
+
+/** The cookie path unless the options say otherwise: the folder of `/auth/refresh` and `/auth/logout`. */
+const DEFAULT_REFRESH_COOKIE_PATH = "/auth";
+
 /** Checks the options and fills the defaults. */
 function resolve(options: RefreshCookieOptions): Required<Omit<RefreshCookieOptions, "domain">> & { domain?: string } {
-  const name = options.name ?? "__Secure-refresh_token";
+  const name = options.name ?? DEFAULT_REFRESH_COOKIE_NAME;
+  const path = options.path ?? DEFAULT_REFRESH_COOKIE_PATH;
   const secure = options.secure ?? true;
   const sameSite = options.sameSite ?? "Strict";
   if (!TOKEN_CHARS.test(name)) throw new InvalidConfigError("cookie.name", "must be an RFC 6265 token");
-  if (typeof options.path !== "string" || !options.path.startsWith("/") || /[;\s]/.test(options.path)) {
-    throw new InvalidConfigError("cookie.path", 'must be the refresh endpoint\'s path, starting with "/"');
+  if (typeof path !== "string" || !path.startsWith("/") || /[;\s]/.test(path)) {
+    throw new InvalidConfigError("cookie.path", 'must be the path of the auth routes, starting with "/"');
   }
   if (options.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(options.domain)) throw new InvalidConfigError("cookie.domain", "is not a host name");
   if ((name.startsWith("__Secure-") || name.startsWith("__Host-") || sameSite === "None") && !secure) {
     throw new InvalidConfigError("cookie.secure", `${name.startsWith("__") ? "a prefixed cookie name" : 'SameSite "None"'} requires secure: true`);
   }
-  if (name.startsWith("__Host-") && (options.path !== "/" || options.domain !== undefined)) {
+  if (name.startsWith("__Host-") && (path !== "/" || options.domain !== undefined)) {
     throw new InvalidConfigError("cookie.name", '__Host- cookies need path "/" and no domain');
   }
-  return { name, secure, sameSite, path: options.path, ...(options.domain ? { domain: options.domain } : {}) };
+  return { name, secure, sameSite, path, ...(options.domain ? { domain: options.domain } : {}) };
 }
 
 function attributes(options: ReturnType<typeof resolve>): string {
@@ -51,7 +63,7 @@ function attributes(options: ReturnType<typeof resolve>): string {
  *
  * @param refreshToken - the refresh token
  * @param maxAgeSeconds - its remaining lifetime: `pair.refreshTokenExpiresIn`
- * @param options - path (required), name, SameSite, Secure, Domain
+ * @param options - path, name, SameSite, Secure, Domain
  * @returns the header value
  * @throws {InvalidConfigError} `invalid_config` for unsafe or malformed options
  *
@@ -59,10 +71,10 @@ function attributes(options: ReturnType<typeof resolve>): string {
  * ```ts
  * import { serializeRefreshCookie } from "tokenwise/http";
  *
- * headers.append("Set-Cookie", serializeRefreshCookie(pair.refreshToken, pair.refreshTokenExpiresIn, { path: "/auth/refresh" }));
+ * headers.append("Set-Cookie", serializeRefreshCookie(pair.refreshToken, pair.refreshTokenExpiresIn, { path: "/auth" }));
  * ```
  */
-export function serializeRefreshCookie(refreshToken: string, maxAgeSeconds: number, options: RefreshCookieOptions): string {
+export function serializeRefreshCookie(refreshToken: string, maxAgeSeconds: number, options: RefreshCookieOptions = {}): string {
   const resolved = resolve(options);
   if (!VALUE_CHARS.test(refreshToken)) throw new InvalidConfigError("refreshToken", "contains characters a cookie cannot carry");
   return `${resolved.name}=${refreshToken}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}${attributes(resolved)}`;
@@ -73,15 +85,16 @@ export function serializeRefreshCookie(refreshToken: string, maxAgeSeconds: numb
  *
  * @param options - the options the cookie was set with
  * @returns the header value
+ * @throws {InvalidConfigError} `invalid_config` for unsafe or malformed options
  *
  * @example
  * ```ts
  * import { serializeClearedRefreshCookie } from "tokenwise/http";
  *
- * headers.append("Set-Cookie", serializeClearedRefreshCookie({ path: "/auth/refresh" }));
+ * headers.append("Set-Cookie", serializeClearedRefreshCookie({ path: "/auth" }));
  * ```
  */
-export function serializeClearedRefreshCookie(options: RefreshCookieOptions): string {
+export function serializeClearedRefreshCookie(options: RefreshCookieOptions = {}): string {
   const resolved = resolve(options);
   return `${resolved.name}=; Max-Age=0${attributes(resolved)}`;
 }

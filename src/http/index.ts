@@ -12,10 +12,13 @@
  *
  * @module
  */
+export { createAuthEndpoints, type AuthEndpoints, type AuthEndpointsOptions } from "./auth-endpoints.js";
 export { parseBearerToken, type AuthorizationSource } from "./bearer.js";
 export { readCookie, serializeClearedRefreshCookie, serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
 export { jwksResponse, type JwksResponseOptions } from "./jwks-response.js";
 export { readRefreshToken, type ReadRefreshTokenOptions, type RefreshTokenSource } from "./read-refresh-token.js";
+export { verifyRequestOrigin, type RequestOriginOptions } from "./request-origin.js";
+export type { Register, RegisteredAuth, RegisteredClaims } from "./register.js";
 export { requireAuth, type AuthFailure, type AuthResult, type AuthSuccess, type RequireAuthOptions } from "./require-auth.js";
 export {
   bearerErrorResponse,

@@ -5,7 +5,7 @@
  */
 import { InvalidRequestError, isTokenwiseError } from "../errors.js";
 import { parseBearerToken } from "./bearer.js";
-import { readCookie } from "./cookies.js";
+import { DEFAULT_REFRESH_COOKIE_NAME, readCookie } from "./cookies.js";
 
 /** Where a refresh token may be. */
 export type RefreshTokenSource = "body" | "cookie" | "authorization";
@@ -38,16 +38,36 @@ export interface ReadRefreshTokenOptions {
  * ```
  */
 export async function readRefreshToken(request: Request, options: ReadRefreshTokenOptions = {}): Promise<string> {
+  return (await findRefreshToken(request, options)).token;
+}
+
+/** A refresh token and where it was found: the answer goes back the same way. Internal. */
+export interface FoundRefreshToken {
+  /** The refresh token. */
+  token: string;
+  /** Where it was. */
+  source: RefreshTokenSource;
+}
+
+/**
+ * {@link readRefreshToken}, also telling where the token was. Internal.
+ *
+ * @param request - the refresh request
+ * @param options - sources, cookie name, body limit
+ * @returns the token and its source
+ * @throws {InvalidRequestError} `invalid_request` as {@link readRefreshToken}
+ */
+export async function findRefreshToken(request: Request, options: ReadRefreshTokenOptions = {}): Promise<FoundRefreshToken> {
   const sources = options.from ?? ["body", "cookie"];
   for (const source of sources) {
     const token = await readFrom(source, request, options);
-    if (token !== null) return token;
+    if (token !== null) return { token, source };
   }
   throw new InvalidRequestError(`No refresh token in the request (looked in: ${sources.join(", ")})`);
 }
 
 async function readFrom(source: RefreshTokenSource, request: Request, options: ReadRefreshTokenOptions): Promise<string | null> {
-  if (source === "cookie") return readCookie(request, options.cookieName ?? "__Secure-refresh_token") || null;
+  if (source === "cookie") return readCookie(request, options.cookieName ?? DEFAULT_REFRESH_COOKIE_NAME) || null;
   if (source === "authorization") {
     try {
       return parseBearerToken(request);

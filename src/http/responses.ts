@@ -50,7 +50,7 @@ export interface TokenResponseOptions {
 
 /**
  * The RFC 6749 §5.1 token response: `{ access_token, token_type: "Bearer", expires_in,
- * refresh_token? }` with `Cache-Control: no-store`.
+ * refresh_token? }` with `Cache-Control: no-store`, and `Vary: Cookie` when it sets the cookie.
  *
  * @param grant - a pair from `issue`/`refresh`, or a grant from `reissueAccessToken`
  * @param options - put the refresh token in a cookie instead of the body; `scope`
@@ -60,15 +60,18 @@ export interface TokenResponseOptions {
  * ```ts
  * import { tokenResponse } from "tokenwise/http";
  *
- * return tokenResponse(await tokens.refresh(refreshToken), { cookie: { path: "/auth/refresh" } });
+ * return tokenResponse(await tokens.refresh(refreshToken), { cookie: { path: "/auth" } });
  * ```
  */
 export function tokenResponse(grant: TokenPair | AccessTokenGrant, options: TokenResponseOptions = {}): Response {
   const body: Record<string, unknown> = { access_token: grant.accessToken, token_type: grant.tokenType, expires_in: grant.expiresIn };
   const headers = new Headers();
   if ("refreshToken" in grant) {
-    if (options.cookie) headers.append("Set-Cookie", serializeRefreshCookie(grant.refreshToken, grant.refreshTokenExpiresIn, options.cookie));
-    else body.refresh_token = grant.refreshToken;
+    if (options.cookie) {
+      headers.append("Set-Cookie", serializeRefreshCookie(grant.refreshToken, grant.refreshTokenExpiresIn, options.cookie));
+      // A shared cache must never hand one user's Set-Cookie to another.
+      headers.append("Vary", "Cookie");
+    } else body.refresh_token = grant.refreshToken;
   }
   if (options.scope !== undefined) body.scope = options.scope;
   return noStoreJson(body, { headers });
@@ -150,7 +153,7 @@ export interface TokenErrorOptions {
 /**
  * The response a token endpoint gives when a refresh fails (RFC 6749 §5.2): a JSON body
  * `{ error, error_description }` with `Cache-Control: no-store`. Refresh-token errors become
- * `invalid_grant`, malformed requests `invalid_request`, store failures 503
+ * `invalid_grant`, malformed requests `invalid_request`, cross-site requests 403 `access_denied`, store failures 503
  * `temporarily_unavailable`, anything else 500 `server_error`.
  *
  * @param error - anything caught while refreshing
@@ -181,6 +184,8 @@ export function tokenErrorResponse(error: unknown, options: TokenErrorOptions = 
     case "invalid_request":
     case "missing_token":
       return oauthError("invalid_request", error.message, options.invalidRequestStatus ?? 400);
+    case "cross_site_request":
+      return oauthError("access_denied", error.message, 403);
     default:
       return serverError(error);
   }

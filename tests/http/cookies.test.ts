@@ -10,6 +10,11 @@ describe("the refresh cookie", () => {
     );
   });
 
+  it("defaults to Path=/auth, which covers both /auth/refresh and /auth/logout", () => {
+    expect(serializeRefreshCookie("tok", A_WEEK)).toBe("__Secure-refresh_token=tok; Max-Age=604800; Path=/auth; HttpOnly; Secure; SameSite=Strict");
+    expect(serializeClearedRefreshCookie()).toBe("__Secure-refresh_token=; Max-Age=0; Path=/auth; HttpOnly; Secure; SameSite=Strict");
+  });
+
   it("is cleared with the same attributes and Max-Age=0", () => {
     expect(serializeClearedRefreshCookie({ path: "/auth/refresh", name: "rt", sameSite: "Lax" })).toBe(
       "rt=; Max-Age=0; Path=/auth/refresh; HttpOnly; Secure; SameSite=Lax",

@@ -1,4 +1,5 @@
 import {
+  CrossSiteRequestError,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
@@ -23,7 +24,7 @@ describe("tokenResponse (RFC 6749 §5.1)", () => {
     expect(await response.json()).toEqual({ access_token: pair.accessToken, token_type: "Bearer", expires_in: 900, refresh_token: pair.refreshToken });
   });
 
-  it("moves the refresh token into an HttpOnly cookie when asked, and adds scope", async () => {
+  it("moves the refresh token into an HttpOnly cookie when asked, varies on Cookie, and adds scope", async () => {
     const { tokens } = await createHarness();
     const pair = await tokens.issue({ subject: "u" });
     const response = tokenResponse(pair, { cookie: { path: "/auth/refresh" }, scope: "read write" });
@@ -31,6 +32,8 @@ describe("tokenResponse (RFC 6749 §5.1)", () => {
     expect(body).not.toHaveProperty("refresh_token");
     expect(body.scope).toBe("read write");
     expect(response.headers.get("set-cookie")).toMatch(new RegExp(`^__Secure-refresh_token=${pair.refreshToken}; Max-Age=604800; Path=/auth/refresh; HttpOnly; Secure; SameSite=Strict$`));
+    expect([response.headers.get("cache-control"), response.headers.get("vary")]).toEqual(["no-store", "Cookie"]);
+    expect(tokenResponse(pair).headers.get("vary")).toBeNull();
   });
 
   it("shapes a reissued access token without a refresh token", async () => {
@@ -101,6 +104,11 @@ describe("tokenErrorResponse (RFC 6749 §5.2)", () => {
     expect(tokenErrorResponse(error).status).toBe(400);
     expect(tokenErrorResponse(error, { invalidRequestStatus: 422 }).status).toBe(422);
     expect((await tokenErrorResponse(error).json()).error).toBe("invalid_request");
+  });
+
+  it("answers a cross-site request with 403 access_denied", async () => {
+    const response = tokenErrorResponse(new CrossSiteRequestError("A cross-site request may not use the refresh cookie"));
+    expect([response.status, await response.json()]).toEqual([403, { error: "access_denied", error_description: "A cross-site request may not use the refresh cookie" }]);
   });
 
   it("answers store failures with 503 temporarily_unavailable", async () => {

@@ -2,7 +2,10 @@
 // against the installed tarball: every entry point must resolve to its declarations.
 import { TokenManager, MemoryRefreshTokenStore, isTokenwiseError, type TokenPair, type VerifiedAccessToken } from "tokenwise";
 import { TokenClient, httpRefresh } from "tokenwise/client";
-import { requireAuth, tokenResponse } from "tokenwise/http";
+import { authenticate as expressAuthenticate, authRoutes as expressAuthRoutes, handleErrors, toNodeHandler } from "tokenwise/express";
+import { authenticate as fastifyAuthenticate, authRoutes as fastifyAuthRoutes } from "tokenwise/fastify";
+import { authenticate as honoAuthenticate, authRoutes as honoAuthRoutes, type AuthEnv } from "tokenwise/hono";
+import { createAuthEndpoints, requireAuth, tokenResponse, type AuthEndpoints } from "tokenwise/http";
 import { RedisRefreshTokenStore, wrapIoredis, wrapNodeRedis, type RedisClient } from "tokenwise/redis";
 import { SqlRefreshTokenStore, wrapSqliteDatabase } from "tokenwise/sql";
 import { runStoreConformance } from "tokenwise/testing";
@@ -19,4 +22,25 @@ export async function typed(request: Request): Promise<Response> {
 
 export const redisStore = (client: RedisClient): RedisRefreshTokenStore => new RedisRefreshTokenStore({ client, keyPrefix: "app" });
 
-export const entries: unknown[] = [TokenClient, httpRefresh, SqlRefreshTokenStore, wrapSqliteDatabase, wrapIoredis, wrapNodeRedis, runStoreConformance, isTokenwiseError];
+export const endpoints = (tokens: TokenManager<{ role: string }>): AuthEndpoints => createAuthEndpoints(tokens, { allowedOrigins: ["https://app.example.com"] });
+
+export const honoRole = (env: AuthEnv<{ role: string }>): string => env.Variables.auth.role;
+
+export const entries: unknown[] = [
+  TokenClient,
+  httpRefresh,
+  SqlRefreshTokenStore,
+  wrapSqliteDatabase,
+  wrapIoredis,
+  wrapNodeRedis,
+  runStoreConformance,
+  isTokenwiseError,
+  expressAuthenticate,
+  expressAuthRoutes,
+  handleErrors,
+  toNodeHandler,
+  fastifyAuthenticate,
+  fastifyAuthRoutes,
+  honoAuthenticate,
+  honoAuthRoutes,
+];
