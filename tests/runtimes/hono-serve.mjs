@@ -1,15 +1,13 @@
-// Serves the Hono example (examples/hono/app.ts) with the runtime's own server — Deno.serve or
-// Bun.serve — on 127.0.0.1, and calls it: login, protected route, cookie refresh, protected route.
+// Serves the Hono example (examples/hono/app.ts) with the runtime's own server (serve.mjs) on
+// 127.0.0.1, and calls it: login, protected route, cookie refresh, protected route.
 import { generateSigningKey, MemoryRefreshTokenStore, TokenManager } from "tokenwise";
 import { createApp } from "./examples/hono/app.ts";
+import { runtimeName, serve } from "./serve.mjs";
 
 const tokens = new TokenManager({ issuer: "http://127.0.0.1", audience: "api", signingKeys: [await generateSigningKey("EdDSA")], store: new MemoryRefreshTokenStore() });
 const app = createApp(tokens);
-const server = globalThis.Deno
-  ? Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch)
-  : Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
-const url = `http://127.0.0.1:${globalThis.Deno ? server.addr.port : server.port}`;
-const runtime = globalThis.Deno ? `Deno ${Deno.version.deno}` : `Bun ${Bun.version}`;
+const server = await serve(app.fetch);
+const url = server.url;
 
 let failed = 0;
 try {
@@ -22,12 +20,12 @@ try {
   const again = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${nextToken}` } });
   const ok = login.status === 200 && cookie.startsWith("refresh_token=") && me.status === 200 && refreshed.status === 200 && again.status === 200;
   if (!ok) failed = 1;
-  console.log(`${ok ? "ok" : "not ok"} - Hono example served by ${runtime}: login ${login.status}, /api/me ${me.status}, refresh ${refreshed.status}, /api/me ${again.status}`);
+  console.log(`${ok ? "ok" : "not ok"} - Hono example served by ${runtimeName}: login ${login.status}, /api/me ${me.status}, refresh ${refreshed.status}, /api/me ${again.status}`);
 } catch (error) {
   failed = 1;
-  console.log(`not ok - Hono example served by ${runtime}: ${error?.stack ?? error}`);
+  console.log(`not ok - Hono example served by ${runtimeName}: ${error?.stack ?? error}`);
 } finally {
-  await (globalThis.Deno ? server.shutdown() : server.stop(true));
+  await server.close();
 }
 console.log(`${1 - failed} passed, ${failed} failed`);
 if (failed) process.exit(1);
