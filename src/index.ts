@@ -35,6 +35,7 @@ export {
   isTokenwiseError,
   KeySetUnavailableError,
   MissingTokenError,
+  RefreshFailedError,
   RefreshTokenExpiredError,
   RefreshTokenReusedError,
   SessionRevokedError,
@@ -42,6 +43,7 @@ export {
   TokenExpiredError,
   TokenwiseError,
   UnsupportedOperationError,
+  type RefreshFailure,
   type TokenwiseErrorCode,
   type TokenwiseErrorOptions,
 } from "./errors.js";

@@ -89,6 +89,7 @@ describe("Hono example", () => {
         const data = (await response.json()) as { access_token: string; expires_in: number };
         return { accessToken: data.access_token, refreshToken: jar, expiresAt: clock.now().getTime() + data.expires_in * 1000 };
       },
+      allowedOrigins: [server.url], // a custom refresh function names no endpoint to take the origin from
       now: () => clock.now().getTime(),
     });
     await client.setTokens({ accessToken: String(body.access_token), refreshToken: jar, expiresAt: clock.now().getTime() + 900_000 });
