@@ -12,7 +12,7 @@ import { InvalidConfigError, RefreshFailedError } from "../errors.js";
 import { toBase64Url, utf8 } from "../lib/_bytes.js";
 import { backgroundTimeout, withTimeout } from "../lib/_timeout.js";
 import { SharedRecord } from "./_shared-record.js";
-import type { StoredTokens } from "./storage.js";
+import { isStoredTokens, type StoredTokens } from "./storage.js";
 
 /** What tabs tell each other: the current tokens, or `null` when the session ended. */
 interface Message {
@@ -47,8 +47,10 @@ export class CrossTabSync {
     this.#record = new SharedRecord(name);
     this.#channel = new BroadcastChannel(this.#lockName);
     (this.#channel as { unref?: () => void }).unref?.();
-    this.#channel.onmessage = (event: MessageEvent<Message>) => {
-      void receive(event.data.tokens)
+    this.#channel.onmessage = (event: MessageEvent<Message | null>) => {
+      const tokens = event.data?.tokens;
+      if (tokens !== null && !isStoredTokens(tokens)) return; // not a message of ours
+      void receive(tokens)
         .catch(() => undefined) // an unreadable record: the lock holder's check catches up
         .finally(() => {
           this.#received++;

@@ -153,6 +153,21 @@ describe("across tabs (crossTab)", () => {
     expect(second.expired).toEqual([]);
   });
 
+  it("ignores what other scripts post on its channel", async () => {
+    const api = await startApi();
+    const storage = new MemoryTokenStorage();
+    const login = await api.login();
+    storage.set(login); // tokens from before crossTab: nothing recorded yet
+    const expired: string[] = [];
+    api.client({ crossTab: "shop", storage }, expired);
+    const stranger = new BroadcastChannel("tokenwise:shop");
+    for (const message of [{}, { tokens: undefined }, { tokens: { accessToken: 1 } }, "hello", null]) stranger.postMessage(message);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stranger.close();
+    expect(storage.get()).toEqual(login);
+    expect(expired).toEqual([]);
+  });
+
   it("waits for another tab's turn at most lockTimeout, then fails with refresh_failed (lock_timeout), keeps the tokens and never steals the lock", async () => {
     const { api, tabs, login } = await openTabs(1, {}, { lockTimeout: 1 });
     let unlock = (): void => undefined;
