@@ -22,7 +22,8 @@ export type TokenwiseErrorCode =
   | "invalid_config"
   | "unsupported_operation"
   | "store_error"
-  | "key_set_unavailable";
+  | "key_set_unavailable"
+  | "refresh_failed";
 
 /** Options every tokenwise error accepts. */
 export interface TokenwiseErrorOptions {
@@ -334,6 +335,48 @@ export class KeySetUnavailableError extends TokenwiseError {
 }
 
 /**
+ * Why a client's refresh failed this time (see {@link RefreshFailedError}): `"timeout"`, the
+ * refresh request did not answer within `refreshTimeout`; `"lock_timeout"`, another tab held the
+ * cross-tab lock for longer than `lockTimeout`; `"cross_tab"`, the tokens another tab refreshed
+ * never reached this one, or IndexedDB failed; `"response"`, the endpoint answered an unexpected
+ * status (5xx, …) or a body without an access token; `"network"`, the request failed on the way.
+ */
+export type RefreshFailure = "timeout" | "lock_timeout" | "cross_tab" | "response" | "network";
+
+/**
+ * `TokenClient` could not refresh its tokens this time. The session is not over and the tokens
+ * are kept: a later call tries again. Status 503.
+ *
+ * @example
+ * ```ts
+ * import type { RefreshFailedError } from "tokenwise/client";
+ *
+ * try {
+ *   await api.fetch("/api/orders");
+ * } catch (err) {
+ *   if ((err as RefreshFailedError).code === "refresh_failed") showOfflineBanner((err as RefreshFailedError).reason);
+ * }
+ * ```
+ */
+export class RefreshFailedError extends TokenwiseError {
+  declare readonly code: "refresh_failed";
+  /** What failed. */
+  readonly reason: RefreshFailure;
+
+  /**
+   * Creates the error.
+   *
+   * @param reason - what failed
+   * @param message - detail, safe to log
+   * @param options - `cause`
+   */
+  constructor(reason: RefreshFailure, message: string, options?: TokenwiseErrorOptions) {
+    super("refresh_failed", 503, message, options);
+    this.reason = reason;
+  }
+}
+
+/**
  * Tells whether a value is a tokenwise error, across ESM/CJS copies of the library.
  *
  * @param value - anything caught
@@ -369,4 +412,5 @@ const ERROR_CODES: ReadonlySet<string> = new Set<TokenwiseErrorCode>([
   "unsupported_operation",
   "store_error",
   "key_set_unavailable",
+  "refresh_failed",
 ]);

@@ -36,6 +36,7 @@ export {
   isTokenwiseError,
   KeySetUnavailableError,
   MissingTokenError,
+  RefreshFailedError,
   RefreshTokenExpiredError,
   RefreshTokenReusedError,
   SessionRevokedError,
@@ -43,6 +44,7 @@ export {
   TokenExpiredError,
   TokenwiseError,
   UnsupportedOperationError,
+  type RefreshFailure,
   type TokenwiseErrorCode,
   type TokenwiseErrorOptions,
 } from "./errors.js";

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { RefreshFailedError } from "../errors.js";
 import type { StoredTokens } from "./storage.js";
+import type { RefreshFunction } from "./token-client-options.js";
 
 /** Response field names. */
 export interface RefreshResponseFields {
@@ -42,7 +44,9 @@ const REFUSED = new Set([400, 401, 403, 422]);
 /**
  * Creates a `refresh` function for {@link TokenClient}. It resolves with the new tokens, with
  * `null` when the server refuses the refresh token (400, 401, 403, 422: the session is over),
- * and rejects on network errors and other statuses (transient: the tokens are kept).
+ * and rejects with `refresh_failed` on network errors, other statuses and bodies without an
+ * access token (transient: the tokens are kept). Its `url` lets the client send the access token
+ * to the endpoint's origin by default.
  *
  * @param options - endpoint, how to send the token, response field names
  * @returns the refresh function
@@ -58,11 +62,11 @@ const REFUSED = new Set([400, 401, 403, 422]);
  * });
  * ```
  */
-export function httpRefresh(options: HttpRefreshOptions): (refreshToken: string) => Promise<StoredTokens | null> {
+export function httpRefresh(options: HttpRefreshOptions): RefreshFunction {
   const send = options.send ?? "json";
   const fields = { accessToken: "access_token", refreshToken: "refresh_token", expiresIn: "expires_in", ...options.fields };
   const now = options.now ?? Date.now;
-  return async (refreshToken: string): Promise<StoredTokens | null> => {
+  const refresh = async (refreshToken: string, call?: { signal?: AbortSignal }): Promise<StoredTokens | null> => {
     const headers = new Headers(options.init?.headers);
     let body: string | undefined;
     if (send === "json") {
@@ -74,20 +78,24 @@ export function httpRefresh(options: HttpRefreshOptions): (refreshToken: string)
     } else if (send === "authorization") {
       headers.set("Authorization", `Bearer ${refreshToken}`);
     }
-    const response = await (options.fetch ?? fetch)(options.url, { ...options.init, method: "POST", headers, ...(body === undefined ? {} : { body }) });
+    const init: RequestInit = { ...options.init, method: "POST", headers, ...(body === undefined ? {} : { body }), ...(call?.signal ? { signal: call.signal } : {}) };
+    const response = await (options.fetch ?? fetch)(options.url, init).catch((cause: unknown) => {
+      throw new RefreshFailedError("network", `refresh request failed: ${String(cause)}`, { cause });
+    });
     if (REFUSED.has(response.status)) return null;
-    if (!response.ok) throw new Error(`refresh failed with HTTP ${response.status}`);
-    const data = (await response.json()) as Record<string, unknown>;
-    const accessToken = data[fields.accessToken];
-    if (typeof accessToken !== "string") throw new Error(`refresh response has no "${fields.accessToken}"`);
-    const nextRefresh = data[fields.refreshToken];
-    const expiresIn = data[fields.expiresIn];
+    if (!response.ok) throw new RefreshFailedError("response", `refresh failed with HTTP ${response.status}`);
+    const data: unknown = await response.json().catch(() => null);
+    const accessToken = (data as Record<string, unknown> | null)?.[fields.accessToken];
+    if (typeof accessToken !== "string") throw new RefreshFailedError("response", `refresh response has no "${fields.accessToken}"`);
+    const nextRefresh = (data as Record<string, unknown>)[fields.refreshToken];
+    const expiresIn = (data as Record<string, unknown>)[fields.expiresIn];
     return {
       accessToken,
       refreshToken: typeof nextRefresh === "string" ? nextRefresh : refreshToken,
       expiresAt: typeof expiresIn === "number" ? now() + expiresIn * 1000 : expiryOf(accessToken),
     };
   };
+  return Object.assign(refresh, { url: options.url });
 }
 
 /**

@@ -12,6 +12,8 @@
  *
  * @module
  */
+export { RefreshFailedError, type RefreshFailure } from "../errors.js";
 export { expiryOf, httpRefresh, type HttpRefreshOptions, type RefreshResponseFields } from "./http-refresh.js";
 export { MemoryTokenStorage, webTokenStorage, type StoredTokens, type TokenStorage } from "./storage.js";
-export { TokenClient, type TokenClientOptions } from "./token-client.js";
+export { TokenClient } from "./token-client.js";
+export type { RefreshFunction, TokenClientOptions } from "./token-client-options.js";

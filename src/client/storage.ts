@@ -71,8 +71,8 @@ export function webTokenStorage(
       const text = area.getItem(key);
       if (!text) return null;
       try {
-        const value = JSON.parse(text) as StoredTokens;
-        return typeof value.accessToken === "string" && typeof value.refreshToken === "string" && typeof value.expiresAt === "number" ? value : null;
+        const value: unknown = JSON.parse(text);
+        return isStoredTokens(value) ? value : null;
       } catch {
         return null;
       }
@@ -82,4 +82,10 @@ export function webTokenStorage(
       else area.removeItem(key);
     },
   };
+}
+
+/** Whether `value` has the shape of {@link StoredTokens}: for what comes from storage or other tabs. Internal. */
+export function isStoredTokens(value: unknown): value is StoredTokens {
+  const tokens = value as Partial<StoredTokens> | null;
+  return typeof tokens?.accessToken === "string" && typeof tokens.refreshToken === "string" && typeof tokens.expiresAt === "number";
 }

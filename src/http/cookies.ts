@@ -19,7 +19,11 @@ export interface RefreshCookieOptions {
   name?: string;
   /** `SameSite` attribute. `"None"` lets cross-site requests carry the token: avoid. @default "Strict" */
   sameSite?: "Strict" | "Lax" | "None";
-  /** Send only over HTTPS. Turning it off is for plain-HTTP local development only. @default true */
+  /**
+   * Send only over HTTPS. Turning it off is for plain-HTTP development off localhost only
+   * (browsers accept `Secure` cookies from `http://localhost`), and takes an unprefixed `name`
+   * as well: `__Secure-` and `__Host-` names require `Secure`. @default true
+   */
   secure?: boolean;
   /** `Domain` attribute. @default none: the cookie stays on the exact host */
   domain?: string;
@@ -46,7 +50,10 @@ function resolve(options: RefreshCookieOptions): Required<Omit<RefreshCookieOpti
   }
   if (options.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(options.domain)) throw new InvalidConfigError("cookie.domain", "is not a host name");
   if ((name.startsWith("__Secure-") || name.startsWith("__Host-") || sameSite === "None") && !secure) {
-    throw new InvalidConfigError("cookie.secure", `${name.startsWith("__") ? "a prefixed cookie name" : 'SameSite "None"'} requires secure: true`);
+    throw new InvalidConfigError(
+      "cookie.secure",
+      name.startsWith("__") ? `the name ${name} requires secure: true; with secure: false, also pass an unprefixed name such as "refresh_token"` : 'SameSite "None" requires secure: true',
+    );
   }
   if (name.startsWith("__Host-") && (path !== "/" || options.domain !== undefined)) {
     throw new InvalidConfigError("cookie.name", '__Host- cookies need path "/" and no domain');

@@ -1,62 +1,17 @@
-import { httpRefresh, TokenClient, webTokenStorage, type StoredTokens } from "tokenwise/client";
-import { readRefreshToken, requireAuth, tokenErrorResponse, tokenResponse } from "tokenwise/http";
+import { webTokenStorage, type StoredTokens } from "tokenwise/client";
+import { requireAuth } from "tokenwise/http";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type TestClock } from "../core/fixtures.js";
-import { serve, type RunningServer } from "../support/serve.js";
+import { serve } from "../support/serve.js";
+import { closeAll, closeLater, startApi } from "./api.js";
 
-/** A real API over HTTP: POST /login, POST /refresh (RFC 6749 JSON), GET /data (Bearer). */
-async function startApi(options: { refreshFails?: () => number | null } = {}) {
-  const harness = await createHarness();
-  const server = await serve(async (request) => {
-    const { pathname } = new URL(request.url);
-    if (pathname === "/login") return tokenResponse(await harness.tokens.issue({ subject: "u" }));
-    if (pathname === "/refresh") {
-      const status = options.refreshFails?.();
-      if (status) return new Response("{}", { status });
-      try {
-        return tokenResponse(await harness.tokens.refresh(await readRefreshToken(request)));
-      } catch (error) {
-        return tokenErrorResponse(error);
-      }
-    }
-    const auth = await requireAuth(request, harness.tokens);
-    return auth.ok ? Response.json({ sub: auth.claims.sub }) : auth.response;
-  });
-  return { ...harness, server };
-}
+afterEach(closeAll);
 
-let running: RunningServer[] = [];
-let clients: TokenClient[] = [];
-afterEach(async () => {
-  for (const client of clients) client.close();
-  await Promise.all(running.map((server) => server.close()));
-  running = [];
-  clients = [];
-});
-
-async function loggedIn(options: { refreshMargin?: number; refreshFails?: () => number | null; crossTab?: string } = {}) {
-  const api = await startApi(options);
-  running.push(api.server);
+async function loggedIn(options: { refreshMargin?: number; refreshFails?: () => number | null } = {}) {
+  const api = await startApi({ ...(options.refreshFails ? { refreshFails: options.refreshFails } : {}) });
   const expired: string[] = [];
-  const client = makeClient(api.server.url, api.clock, expired, options);
-  const body = (await (await fetch(`${api.server.url}/login`, { method: "POST" })).json()) as Record<string, string | number>;
-  await client.setTokens({
-    accessToken: String(body.access_token),
-    refreshToken: String(body.refresh_token),
-    expiresAt: api.clock.now().getTime() + Number(body.expires_in) * 1000,
-  });
+  const client = api.client(options.refreshMargin === undefined ? {} : { refreshMargin: options.refreshMargin }, expired);
+  await client.setTokens(await api.login());
   return { ...api, client, expired };
-}
-
-function makeClient(url: string, clock: TestClock, expired: string[], options: { refreshMargin?: number; crossTab?: string } = {}): TokenClient {
-  const client = new TokenClient({
-    refresh: httpRefresh({ url: `${url}/refresh`, now: () => clock.now().getTime() }),
-    onSessionExpired: () => expired.push("expired"),
-    now: () => clock.now().getTime(),
-    ...options,
-  });
-  clients.push(client);
-  return client;
 }
 
 describe("TokenClient.fetch", () => {
@@ -138,59 +93,19 @@ describe("TokenClient.fetch", () => {
   it("resends a request body on the retry", async () => {
     const seen: string[] = [];
     const api = await startApi();
-    running.push(api.server);
-    const echo = await serve(async (request) => {
-      const auth = await requireAuth(request, api.tokens);
-      seen.push(await request.text());
-      return auth.ok ? new Response("ok") : auth.response;
-    });
-    running.push(echo);
-    const client = makeClient(api.server.url, api.clock, []);
-    const login = (await (await fetch(`${api.server.url}/login`, { method: "POST" })).json()) as Record<string, string>;
-    await client.setTokens({ accessToken: "stale", refreshToken: String(login.refresh_token), expiresAt: api.clock.now().getTime() + 900_000 });
+    const echo = closeLater(
+      await serve(async (request) => {
+        const auth = await requireAuth(request, api.tokens);
+        seen.push(await request.text());
+        return auth.ok ? new Response("ok") : auth.response;
+      }),
+    );
+    const client = api.client({ allowedOrigins: [echo.url] });
+    const login = await api.login();
+    await client.setTokens({ ...login, accessToken: "stale" });
     const response = await client.fetch(`${echo.url}/orders`, { method: "POST", body: '{"item":1}' });
     expect(response.status).toBe(200);
     expect(seen).toEqual(['{"item":1}', '{"item":1}']);
-  });
-});
-
-describe("across tabs", () => {
-  it("shares new tokens with other clients of the same name, so they do not refresh again", async () => {
-    const { client, server, clock } = await loggedIn({ crossTab: "shop" });
-    const otherTab = makeClient(server.url, clock, [], { crossTab: "shop" });
-    await otherTab.setTokens((await client.getTokens()) as StoredTokens);
-    clock.advance(3600);
-    expect((await client.fetch(`${server.url}/data`)).status).toBe(200);
-    const shared = (await client.getTokens()) as StoredTokens;
-    for (let i = 0; i < 100 && (await otherTab.getTokens())?.refreshToken !== shared.refreshToken; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect((await otherTab.fetch(`${server.url}/data`)).status).toBe(200);
-    expect(server.hits.get("POST /refresh")).toBe(1);
-  });
-});
-
-describe("httpRefresh", () => {
-  it("speaks seed-style shapes: token in the Authorization header, custom field names, expiry from the JWT", async () => {
-    const seen: string[] = [];
-    const server = await serve(async (request) => {
-      seen.push(request.headers.get("authorization") ?? "");
-      return Response.json({ token: "aaa.eyJleHAiOjE3MDAwMDAwMDB9.sig" });
-    });
-    running.push(server);
-    const refresh = httpRefresh({ url: `${server.url}/refresh_token`, send: "authorization", fields: { accessToken: "token" } });
-    expect(await refresh("rt-1")).toEqual({ accessToken: "aaa.eyJleHAiOjE3MDAwMDAwMDB9.sig", refreshToken: "rt-1", expiresAt: 1_700_000_000_000 });
-    expect(seen).toEqual(["Bearer rt-1"]);
-  });
-
-  it("sends an RFC 6749 form body when asked", async () => {
-    const bodies: string[] = [];
-    const server = await serve(async (request) => {
-      bodies.push(await request.text());
-      return Response.json({ access_token: "a", refresh_token: "r2", expires_in: 60 });
-    });
-    running.push(server);
-    const tokens = await httpRefresh({ url: server.url, send: "form", now: () => 1000 })("r1");
-    expect(bodies).toEqual(["grant_type=refresh_token&refresh_token=r1"]);
-    expect(tokens).toEqual({ accessToken: "a", refreshToken: "r2", expiresAt: 61_000 });
   });
 });
 

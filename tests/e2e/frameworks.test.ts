@@ -72,6 +72,7 @@ for (const [name, start] of [["Express 5", startExpress], ["Fastify 5", startFas
           const data = (await response.json()) as { access_token: string; expires_in: number };
           return { accessToken: data.access_token, refreshToken: jar, expiresAt: clock.now().getTime() + data.expires_in * 1000 };
         },
+        allowedOrigins: [url], // a custom refresh function names no endpoint to take the origin from
         now: () => clock.now().getTime(),
       });
       await client.setTokens({ accessToken: String(body.access_token), refreshToken: jar, expiresAt: clock.now().getTime() + 900_000 });

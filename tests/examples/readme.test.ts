@@ -31,6 +31,7 @@ const scripts = {
   quickStart: () => script("quick-start.ts", "quick-start:server", "quick-start:round-trip"),
   client: () => script("client.ts", "quick-start:server", "client:node"),
   loadKey: () => script("load-key.ts", "keys:load"),
+  devCookie: () => script("dev-cookie.ts", "cookies:local-development"),
 };
 
 beforeAll(() => {
@@ -40,7 +41,7 @@ beforeAll(() => {
 });
 
 describe("the README's code runs as pasted", () => {
-  it("the quick start and the client block type-check in a Node-only project (lib es2022, types node)", async () => {
+  it("the quick start, the client block and the cookie advice type-check in a Node-only project (lib es2022, types node)", async () => {
     const files = Object.values(scripts).map((write) => write());
     const compilerOptions = { module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022"], types: ["node"], strict: true, noEmit: true };
     writeFileSync(join(FOLDER, "tsconfig.json"), JSON.stringify({ compilerOptions, files }));
@@ -60,6 +61,10 @@ describe("the README's code runs as pasted", () => {
     const output = await runScript(scripts.client(), { PORT: "0" });
     expect(output).toContain("{ user: 'user-1', roles: [ 'admin' ] }");
     expect(output).not.toContain("session over");
+  });
+
+  it("the local-development cookie advice works as written: secure: false with an unprefixed name, read back by that name", async () => {
+    expect(await runScript(scripts.devCookie())).toBe("refresh_token=rt-1; Max-Age=604800; Path=/auth; HttpOnly; SameSite=Strict\nrt-1\n");
   });
 
   it("a key generated once with `npx tokenwise keygen` and loaded on every start keeps its kid", async () => {

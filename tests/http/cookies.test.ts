@@ -37,6 +37,8 @@ describe("the refresh cookie", () => {
       expect(() => serializeRefreshCookie("t", A_WEEK, options), JSON.stringify(options)).toThrow(expect.objectContaining({ code: "invalid_config" }));
     }
     expect(serializeRefreshCookie("t", A_WEEK, { path: "/", name: "rt", secure: false })).not.toContain("Secure");
+    // secure: false alone keeps the default __Secure- name: the error says what else it takes.
+    expect(() => serializeRefreshCookie("t", A_WEEK, { path: "/", secure: false })).toThrow(/unprefixed name such as "refresh_token"/);
   });
 
   it("is read back by name", () => {

@@ -23,6 +23,11 @@ export async function serve(handler: (request: Request) => Response | Promise<Re
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Requests still waiting (a refresh held open by a test, its client long gone) end now.
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      }),
   };
 }
