@@ -36,7 +36,8 @@ export class VerifiedTokenCache {
    * `undefined`, and the token must be verified in full.
    */
   get(token: string, epoch: number | null, nowSeconds: number, toleranceSeconds: number): JsonObject | undefined {
-    if (epoch !== this.#epoch) this.#flush(epoch);
+    // A source that cannot vouch for its set answers nothing now, but a refetch of the same set keeps what it verified.
+    if (epoch !== null && epoch !== this.#epoch) this.#flush(epoch);
     const entry = epoch === null ? undefined : this.#entries.get(token);
     if (!entry) {
       this.#misses++;
@@ -63,7 +64,7 @@ export class VerifiedTokenCache {
   set(token: string, claims: JsonObject, epochBefore: number | null, epochAfter: number | null): JsonObject {
     deepFreeze(claims);
     if (epochBefore === null || epochBefore !== epochAfter) return claims;
-    if (epochAfter !== this.#epoch) this.#flush(epochAfter);
+    if (epochAfter !== this.#epoch) this.#flush(epochBefore);
     this.#entries.set(token, { claims, iat: claims.iat as number, exp: claims.exp as number, nbf: claims.nbf as number | undefined });
     if (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
     return claims;
@@ -74,7 +75,7 @@ export class VerifiedTokenCache {
     return { hits: this.#hits, misses: this.#misses, entries: this.#entries.size, maxEntries: this.#maxEntries };
   }
 
-  #flush(epoch: number | null): void {
+  #flush(epoch: number): void {
     this.#entries.clear();
     this.#epoch = epoch;
   }
