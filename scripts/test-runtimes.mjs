@@ -4,7 +4,7 @@
 // plus the Hono example on Deno and Bun, TypeScript consumers with moduleResolution node16,
 // nodenext and bundler, a Node-only TypeScript consumer (no DOM library, @types/node installed),
 // an interface-typed claims consumer, and a check that the declaration files mirror src/ (no
-// bundled chunks).
+// bundled chunks). Each smoke row names the crypto backend the runtime loaded.
 // Runtimes come from the npm registry, pinned, cached in .cache/runtimes.
 //
 // Run: npm run test:runtimes
@@ -128,7 +128,9 @@ function run(label, binary, args, cwd = CONSUMER) {
   const ok = result.status === 0;
   const passed = counts ? Number(counts[1]) : ok ? 1 : 0;
   const failed = counts ? Number(counts[2]) : ok ? 0 : 1;
-  console.log(`${ok ? "✔" : "✘"} ${label}: ${passed} passed, ${failed} failed`);
+  // The smoke suites print the crypto backend the package's import condition chose there.
+  const backend = /^crypto backend: (\S+)$/m.exec(output)?.[1];
+  console.log(`${ok ? "✔" : "✘"} ${label}${backend ? ` [${backend}]` : ""}: ${passed} passed, ${failed} failed`);
   if (!ok) console.log(output.split("\n").map((line) => `    ${line}`).join("\n"));
   return { ok, passed, failed };
 }

@@ -131,3 +131,38 @@ describe.each(ALGORITHMS)("$alg tokens signed by the native backend", ({ alg }) 
     );
   }, fuzzTimeout());
 });
+
+describe("time claims at their boundaries, where a comparison off by one would show", () => {
+  const TOLERANCES = [0, 1, 5, 60];
+  const DELTAS = [-2, -1, -0.5, 0, 0.5, 1, 2];
+
+  it.each(["HS256", "EdDSA"] as const)("%s: exp, nbf and iat around now ± the tolerance verify alike on both backends", async (alg) => {
+    const keys = await fuzzKeys(alg);
+    const clock = new TestClock();
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString("base64url");
+    let compared = 0;
+    for (const tolerance of TOLERANCES) {
+      const context: VerifyContext = {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        keys: staticKeySource([{ alg, kid: keys.kid, verifyKey: keys.right.verifyKey }]),
+        clockToleranceSeconds: tolerance,
+        maxTokenLifetimeSeconds: null,
+        now: clock.now,
+        accessTokenCache: null,
+      };
+      for (const delta of DELTAS) {
+        // exp is checked against now - tolerance, nbf (and tokenwise's iat) against now + tolerance.
+        for (const times of [{ iat: now - 100, exp: now - tolerance + delta }, { iat: now - 100, exp: now + 100, nbf: now + tolerance + delta }, { iat: now + tolerance + delta, exp: now + 100 }]) {
+          const input = `${encode({ alg, kid: keys.kid, typ: "at+jwt" })}.${encode({ iss: ISSUER, aud: AUDIENCE, sub: "u", sid: "s", jti: "j", ...times })}`;
+          const token = `${input}.${Buffer.from(await keys.right.sign(new TextEncoder().encode(input))).toString("base64url")}`;
+          const [native, web] = await Promise.all([nativeBackend.verifyJws(context, token, "at+jwt", clock.now()), webBackend.verifyJws(context, token, "at+jwt", clock.now())]);
+          expect(comparable(native), JSON.stringify({ tolerance, ...times })).toEqual(comparable(web));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(TOLERANCES.length * DELTAS.length * 3);
+  });
+});
