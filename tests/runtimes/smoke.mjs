@@ -55,6 +55,12 @@ async function builtInSqlite() {
   }
 }
 
+// Deprecations the runtime reports while the suite runs (e.g. Node's DEP0204, KeyObject.from of a non-extractable CryptoKey).
+const deprecations = [];
+globalThis.process?.on?.("warning", (warning) => {
+  if (warning.name === "DeprecationWarning") deprecations.push(`${warning.code}: ${warning.message}`);
+});
+
 // Which backend the package's #crypto-backend import condition chose here; the matrix prints it.
 console.log(`crypto backend: ${cryptoBackend}`);
 await check(`the crypto backend is one of the two: ${cryptoBackend}`, () => assert(["node:crypto", "web-crypto"].includes(cryptoBackend), `unknown backend ${cryptoBackend}`));
@@ -89,5 +95,7 @@ if (redis) {
 } else {
   console.log("skip - Redis: nothing answers at 127.0.0.1:6379");
 }
+
+await check("the runtime reported no deprecation", () => assert(deprecations.length === 0, deprecations.join("; ")));
 
 finish();

@@ -9,14 +9,14 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { isCanonicalCompactJws } from "../../src/lib/_compact-form.js";
 import type { VerifyContext } from "../../src/lib/_jwt.js";
+import { importSigningKeys, type ImportedKey } from "../../src/lib/_key-import.js";
 import { staticKeySource, type KeySource } from "../../src/lib/_key-source.js";
 import type { CryptoBackend, JwsVerification } from "../../src/lib/crypto/_backend.js";
 import { cryptoBackend as nativeBackend } from "../../src/lib/crypto/_native.js";
 import { cryptoBackend as webBackend } from "../../src/lib/crypto/_web.js";
-import type { AsymmetricSigningKey } from "tokenwise";
 import { AUDIENCE, ISSUER, TestClock } from "../core/fixtures.js";
 import { craftedTokenPlan, craftToken } from "./fuzz-crafted-tokens.js";
-import { assertProperty, FUZZ_SCALE, FUZZ_SEED, fuzzKeys, fuzzTimeout, hmacCraftingKey, type FuzzAlgorithm } from "./fuzz-support.js";
+import { assertProperty, FUZZ_SCALE, FUZZ_SEED, fuzzKeys, fuzzTimeout, type FuzzAlgorithm } from "./fuzz-support.js";
 
 /** HMAC carries the volume; the asymmetric algorithms sign slowly (RSA most) and get fewer runs. */
 const ALGORITHMS: { alg: FuzzAlgorithm; runs: number }[] = [
@@ -37,6 +37,12 @@ afterAll(() => {
   console.info(`backend-differential: ${tally.tokens} tokens, ${tally.canonical} canonical, ${tally.accepted} accepted by both (FUZZ_SEED=${FUZZ_SEED})`);
 });
 
+/** The manager's key of `alg` as tokenwise imports it: what every key source holds. */
+async function importedKey(alg: FuzzAlgorithm): Promise<ImportedKey> {
+  const [key] = await importSigningKeys([(await fuzzKeys(alg)).signingKey]);
+  return key as ImportedKey;
+}
+
 /** Answers as compared: the claims, or the failure without its `cause` (a jose error on one side only). */
 function comparable(result: JwsVerification): unknown {
   if ("payload" in result) return { payload: result.payload };
@@ -56,11 +62,8 @@ describe.each(ALGORITHMS)("$alg tokens forged outside tokenwise", ({ alg, runs }
     const keys = await fuzzKeys(alg);
     const clock = new TestClock();
     // Beside the algorithm's own key, an HS256 key under another kid: tokens may name either, with either algorithm.
-    const otherKey = await hmacCraftingKey(new TextEncoder().encode("a second key the source also holds"));
-    const source = staticKeySource([
-      { alg, kid: keys.kid, verifyKey: keys.right.verifyKey },
-      ...(alg === "HS256" ? [] : [{ alg: "HS256", kid: "other-hs256", verifyKey: otherKey.verifyKey }]),
-    ]);
+    const [otherKey] = await importSigningKeys([{ alg: "HS256", secret: "a second key the source also holds", kid: "other-hs256" }]);
+    const source = staticKeySource([await importedKey(alg), ...(alg === "HS256" ? [] : [otherKey as ImportedKey])]);
     const contextOf = (keySource: KeySource, clockToleranceSeconds: number): VerifyContext => ({
       issuer: ISSUER,
       audience: AUDIENCE,
@@ -104,12 +107,13 @@ describe.each(ALGORITHMS)("$alg tokens signed by the native backend", ({ alg }) 
   it("are the tokens jose signs (byte for byte where signatures are deterministic), and verify on the web backend", async () => {
     const keys = await fuzzKeys(alg);
     const clock = new TestClock();
-    const signKey = "secret" in keys.signingKey ? keys.right.verifyKey : ((keys.signingKey as AsymmetricSigningKey).privateKey as CryptoKey);
+    const imported = await importedKey(alg);
+    const signKey = imported.signKey as CryptoKey;
     const now = Math.floor(clock.now().getTime() / 1000);
     const context: VerifyContext = {
       issuer: ISSUER,
       audience: AUDIENCE,
-      keys: staticKeySource([{ alg, kid: keys.kid, verifyKey: keys.right.verifyKey }]),
+      keys: staticKeySource([imported]),
       clockToleranceSeconds: 5,
       maxTokenLifetimeSeconds: null,
       now: clock.now,
@@ -141,12 +145,13 @@ describe("time claims at their boundaries, where a comparison off by one would s
     const clock = new TestClock();
     const now = Math.floor(clock.now().getTime() / 1000);
     const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString("base64url");
+    const imported = await importedKey(alg);
     let compared = 0;
     for (const tolerance of TOLERANCES) {
       const context: VerifyContext = {
         issuer: ISSUER,
         audience: AUDIENCE,
-        keys: staticKeySource([{ alg, kid: keys.kid, verifyKey: keys.right.verifyKey }]),
+        keys: staticKeySource([imported]),
         clockToleranceSeconds: tolerance,
         maxTokenLifetimeSeconds: null,
         now: clock.now,

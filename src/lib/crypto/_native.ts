@@ -8,11 +8,24 @@
  * jose would refuse is refused here too. The only module of the library that imports `node:`.
  * Internal.
  */
-import { constants, createHash, createHmac, KeyObject, sign, timingSafeEqual, verify, type VerifyKeyObjectInput } from "node:crypto";
+import {
+  constants,
+  createHash,
+  createHmac,
+  createPublicKey,
+  createSecretKey,
+  KeyObject,
+  sign,
+  timingSafeEqual,
+  verify,
+  type JsonWebKey as NodeJsonWebKey,
+  type VerifyKeyObjectInput,
+} from "node:crypto";
 import type { JsonObject } from "../../store.js";
 import type { WebCryptoKey } from "../../signing-keys.js";
 import { RSA_MIN_BITS } from "../_algorithms.js";
 import type { VerifyContext } from "../_jwt.js";
+import { materialOf } from "../_key-material.js";
 import { keyFailure, keyForHeader } from "../_key-source.js";
 import type { CryptoBackend, JwsHeader, JwsVerification } from "./_backend.js";
 import { checkClaims, checkHeader, isJsonObject, malformed, type CheckedHeader } from "./_jose-rules.js";
@@ -27,13 +40,22 @@ interface Signature {
   options: Omit<VerifyKeyObjectInput, "key">;
   /** The Web Crypto algorithm the key must have, as jose requires it. */
   webCrypto: { name: string; hash?: string; namedCurve?: string };
+  /** How Web Crypto signs, for a private key Node cannot turn into a `KeyObject`. */
+  webSigning: { name: string; hash?: string; saltLength?: number };
 }
 
-const hmac = (bits: number): Signature => ({ hmac: `sha${bits}`, hash: null, options: {}, webCrypto: { name: "HMAC", hash: `SHA-${bits}` } });
+const hmac = (bits: number): Signature => ({
+  hmac: `sha${bits}`,
+  hash: null,
+  options: {},
+  webCrypto: { name: "HMAC", hash: `SHA-${bits}` },
+  webSigning: { name: "HMAC" },
+});
 const ecdsa = (bits: number, curve: string): Signature => ({
   hash: `sha${bits}`,
   options: { dsaEncoding: "ieee-p1363" },
   webCrypto: { name: "ECDSA", namedCurve: curve },
+  webSigning: { name: "ECDSA", hash: `SHA-${bits}` },
 });
 
 const SIGNATURES: Readonly<Record<string, Signature>> = {
@@ -42,12 +64,13 @@ const SIGNATURES: Readonly<Record<string, Signature>> = {
   HS512: hmac(512),
   ES256: ecdsa(256, "P-256"),
   ES384: ecdsa(384, "P-384"),
-  EdDSA: { hash: null, options: {}, webCrypto: { name: "Ed25519" } },
-  RS256: { hash: "sha256", options: {}, webCrypto: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } },
+  EdDSA: { hash: null, options: {}, webCrypto: { name: "Ed25519" }, webSigning: { name: "Ed25519" } },
+  RS256: { hash: "sha256", options: {}, webCrypto: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, webSigning: { name: "RSASSA-PKCS1-v1_5" } },
   PS256: {
     hash: "sha256",
     options: { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
     webCrypto: { name: "RSA-PSS", hash: "SHA-256" },
+    webSigning: { name: "RSA-PSS", saltLength: 32 },
   },
 };
 
@@ -55,8 +78,11 @@ const SIGNATURES: Readonly<Record<string, Signature>> = {
 interface NativeKey {
   alg: string;
   signature: Signature;
-  /** What `sign`/`verify` take: the `KeyObject` with the algorithm's options. */
-  input: VerifyKeyObjectInput & { key: KeyObject };
+  /**
+   * What `sign`/`verify` take: the `KeyObject` with the algorithm's options; `null` for a private
+   * `CryptoKey` the app made non-extractable, which then signs through Web Crypto.
+   */
+  input: (VerifyKeyObjectInput & { key: KeyObject }) | null;
   /** The operations the key was checked for. */
   usages: Set<"sign" | "verify">;
 }
@@ -78,9 +104,24 @@ function nativeKey(key: WebCryptoKey, alg: string, usage: "sign" | "verify"): Na
     prepared.usages.add(usage);
     return prepared;
   }
-  const created: NativeKey = { alg, signature, input: { key: KeyObject.from(key as CryptoKey), ...signature.options }, usages: new Set([usage]) };
+  const keyObject = keyObjectOf(key as CryptoKey, usage);
+  const created: NativeKey = { alg, signature, input: keyObject && { key: keyObject, ...signature.options }, usages: new Set([usage]) };
   nativeKeys.set(key, created);
   return created;
+}
+
+/**
+ * The `KeyObject` of a key: made from the JWK or secret it was imported from (Node deprecates
+ * `KeyObject.from` of a non-extractable `CryptoKey`, DEP0204), else from the key when it is
+ * extractable; `null` for a non-extractable private key of the app's, signed with through Web Crypto.
+ */
+function keyObjectOf(key: CryptoKey, usage: "sign" | "verify"): KeyObject | null {
+  const jwk = materialOf(key);
+  if (jwk?.kty === "oct") return createSecretKey(Buffer.from(jwk.k as string, "base64url"));
+  if (jwk) return createPublicKey({ key: jwk as NodeJsonWebKey, format: "jwk" });
+  if (key.extractable) return KeyObject.from(key);
+  if (usage === "sign") return null;
+  throw new TypeError("a verification key tokenwise did not import cannot be used natively");
 }
 
 /** jose's `prepareKey` and `checkCryptoKey` for a `CryptoKey`, with its messages. */
@@ -98,14 +139,17 @@ function checkKey(key: CryptoKey, alg: string, { hmac: secret, webCrypto: expect
   }
 }
 
-function verifySignature(key: NativeKey, signingInput: string, signature: Buffer): boolean {
-  const { hmac, hash } = key.signature;
+/** Verification keys always have a `KeyObject`: `keyObjectOf` throws rather than return none for them. */
+type VerifyingKey = NativeKey & { input: NonNullable<NativeKey["input"]> };
+
+function verifySignature({ signature: algorithm, input }: VerifyingKey, signingInput: string, signature: Buffer): boolean {
+  const { hmac, hash } = algorithm;
   if (hmac) {
-    const expected = createHmac(hmac, key.input.key).update(signingInput).digest();
+    const expected = createHmac(hmac, input.key).update(signingInput).digest();
     return expected.length === signature.length && timingSafeEqual(expected, signature);
   }
   try {
-    return verify(hash, Buffer.from(signingInput, "latin1"), key.input, signature);
+    return verify(hash, Buffer.from(signingInput, "latin1"), input, signature);
   } catch {
     // A signature of the wrong size for the key: as jose reports any Web Crypto failure.
     return false;
@@ -174,7 +218,7 @@ function verifyWithKey(
   const payloadEnd = token.indexOf(".", headerEnd + 1);
   let prepared;
   try {
-    prepared = nativeKey(key, alg, "verify");
+    prepared = nativeKey(key, alg, "verify") as VerifyingKey;
   } catch (error) {
     return { failure: malformed(error) };
   }
@@ -189,13 +233,14 @@ function verifyWithKey(
 
 const base64UrlJson = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 
-function signJws(key: WebCryptoKey, header: JwsHeader, payload: JsonObject): string {
+function signJws(key: WebCryptoKey, header: JwsHeader, payload: JsonObject): string | Promise<string> {
   const { signature, input } = nativeKey(key, header.alg, "sign");
   const signingInput = `${base64UrlJson(header)}.${base64UrlJson(payload)}`;
-  const bytes = signature.hmac
-    ? createHmac(signature.hmac, input.key).update(signingInput).digest()
-    : sign(signature.hash, Buffer.from(signingInput, "latin1"), input);
-  return `${signingInput}.${bytes.toString("base64url")}`;
+  const signed = (bytes: Uint8Array) => `${signingInput}.${Buffer.from(bytes).toString("base64url")}`;
+  if (!input) return crypto.subtle.sign(signature.webSigning, key as CryptoKey, Buffer.from(signingInput, "latin1")).then((bytes) => signed(new Uint8Array(bytes)));
+  return signed(
+    signature.hmac ? createHmac(signature.hmac, input.key).update(signingInput).digest() : sign(signature.hash, Buffer.from(signingInput, "latin1"), input),
+  );
 }
 
 /** `node:crypto`, with `KeyObject`s made once per key. */
