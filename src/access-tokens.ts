@@ -8,6 +8,7 @@ import { InvalidArgumentError, InvalidTokenError, TokenExpiredError } from "./er
 import { isAbsentToken } from "./lib/_absent-token.js";
 import { signSessionJwt, verifyJwt, type JwtContext, type SessionJwtInput, type VerifyContext } from "./lib/_jwt.js";
 import { findNonJson } from "./lib/_plain-json.js";
+import type { JwsVerification } from "./lib/crypto/_backend.js";
 import type { JsonShape } from "./json.js";
 import type { JsonObject } from "./store.js";
 
@@ -94,18 +95,24 @@ export function signAccessToken(context: JwtContext, input: SessionJwtInput): Pr
 
 /**
  * Verifies an access token: the one path of the manager and of `TokenVerifier`, which add the
- * session check. Internal.
+ * session check (on cache hits too: it runs after this). Through the context's verified-token
+ * cache when it has one. Internal.
  *
+ * @returns the claims; synchronously when the key and the backend allow, saving the promise
  * @throws {TokenExpiredError} `token_expired`
  * @throws {InvalidTokenError} `invalid_token` for anything else wrong
  * @throws {KeySetUnavailableError} `key_set_unavailable` when the key source cannot reach its keys
  */
-export async function verifyAccessTokenJwt<Claims extends JsonShape<Claims>>(
+export function verifyAccessTokenJwt<Claims extends JsonShape<Claims>>(
   context: VerifyContext,
   token: unknown,
-): Promise<VerifiedAccessToken<Claims>> {
+): VerifiedAccessToken<Claims> | Promise<VerifiedAccessToken<Claims>> {
   if (isAbsentToken(token)) throw new InvalidTokenError("The access token is missing");
-  const result = await verifyJwt(context, token, ACCESS_TOKEN_TYPE);
+  const result = verifyJwt(context, token, ACCESS_TOKEN_TYPE, context.accessTokenCache);
+  return result instanceof Promise ? result.then(accessTokenOf<Claims>) : accessTokenOf<Claims>(result);
+}
+
+function accessTokenOf<Claims extends JsonShape<Claims>>(result: JwsVerification): VerifiedAccessToken<Claims> {
   if ("failure" in result) {
     const { failure } = result;
     if (failure.reason === "expired") throw new TokenExpiredError(undefined, { cause: failure.cause });

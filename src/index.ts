@@ -24,6 +24,7 @@ export {
   type VerifiedAccessToken,
   type VerifyOptions,
 } from "./access-tokens.js";
+export { cryptoBackend, type CryptoBackendName } from "./crypto-backend.js";
 export { parseDuration, type Duration } from "./duration.js";
 export {
   CrossSiteRequestError,
@@ -104,3 +105,4 @@ export {
   type TokenPair,
 } from "./token-manager.js";
 export { TokenVerifier, type SessionCheck, type TokenVerifierOptions, type VerifierKeys } from "./token-verifier.js";
+export type { VerifiedTokenCacheOptions, VerifiedTokenCacheStats } from "./verified-token-cache.js";

@@ -8,10 +8,12 @@
 import { parseDuration, type Duration } from "./duration.js";
 import { InvalidConfigError } from "./errors.js";
 import type { TokenEventListener } from "./events.js";
+import { cacheSizeOf } from "./lib/_verified-token-cache.js";
 import { secureRandomBytes, type RandomBytes } from "./random.js";
 import type { SigningKey } from "./signing-keys.js";
 import type { JsonShape } from "./json.js";
 import type { JsonObject, RefreshTokenStore, SessionRecord } from "./store.js";
+import type { VerifiedTokenCacheOptions } from "./verified-token-cache.js";
 
 /** How refresh tokens are represented. */
 export type RefreshTokenMode =
@@ -77,6 +79,14 @@ export interface TokenManagerOptions<Claims extends JsonShape<Claims> = JsonObje
    */
   maxTokenLifetime?: Duration;
   /**
+   * Keeps access tokens that verified, so that the same token presented again skips parsing and
+   * the signature check: a bounded LRU keyed by the whole token string. Every hit still checks
+   * `exp`, `nbf` and `iat` against the clock, and `checkSession` still reads the session. The
+   * claims returned are then frozen (they are shared between hits). `false` turns it off.
+   * @default { maxEntries: 1000 }
+   */
+  verifiedTokenCache?: VerifiedTokenCacheOptions | false;
+  /**
    * Longest wait for one store call. A call that has not settled by then fails the operation
    * with `store_error` (503) instead of holding the request open for ever. The call itself is
    * not cancelled, so a write may still complete later: every store write is atomic, and a
@@ -115,6 +125,8 @@ export interface ResolvedOptions<Claims extends JsonShape<Claims>> {
   maxSessionsPerSubject: number;
   clockToleranceSeconds: number;
   maxTokenLifetimeSeconds: number | null;
+  /** Entries of the verified-token cache, or `null` with it off. */
+  verifiedTokenCacheSize: number | null;
   storeTimeoutSeconds: number | null;
   resolveClaims: ((session: SessionRecord) => Claims | null | Promise<Claims | null>) | null;
   onEvent: TokenEventListener | null;
@@ -155,6 +167,7 @@ export function resolveOptions<Claims extends JsonShape<Claims>>(options: TokenM
     maxSessionsPerSubject: positiveIntegerOption(options.maxSessionsPerSubject, "maxSessionsPerSubject"),
     clockToleranceSeconds: parseDuration(options.clockTolerance ?? 5, "clockTolerance", { allowZero: true }),
     maxTokenLifetimeSeconds: options.maxTokenLifetime === undefined ? null : parseDuration(options.maxTokenLifetime, "maxTokenLifetime"),
+    verifiedTokenCacheSize: cacheSizeOf(options.verifiedTokenCache),
     storeTimeoutSeconds: storeTimeoutOption(options.storeTimeout, reuseGraceSeconds),
     resolveClaims: functionOption(options.resolveClaims, "resolveClaims"),
     onEvent: functionOption(options.onEvent, "onEvent"),

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { fromBase64Url, toBase64Url, toHex, utf8, xor } from "./lib/_bytes.js";
+import { cryptoBackend as backend } from "#crypto-backend";
+import { fromBase64Url, toBase64Url, utf8, xor } from "./lib/_bytes.js";
 import type { RandomBytes } from "./random.js";
 
 /** Entropy of an opaque refresh token: 256 bits (RFC 9700 §4.14 asks for high entropy). */
@@ -61,7 +60,7 @@ export function generateRefreshToken(randomBytes: RandomBytes): GeneratedRefresh
  * ```
  */
 export function hashRefreshToken(token: string): string {
-  return toHex(sha256(utf8(token)));
+  return backend.sha256Hex(token);
 }
 
 /**
@@ -106,5 +105,5 @@ export function unsealSuccessor(predecessor: string, sealed: string): string | n
 }
 
 function sealKey(predecessor: string): Uint8Array {
-  return hmac(sha256, utf8(predecessor), SEAL_LABEL);
+  return backend.hmacSha256(predecessor, SEAL_LABEL);
 }

@@ -86,6 +86,9 @@ const MAX_BODY_BYTES = 1 << 20;
 interface Snapshot {
   source: KeySource;
   freshUntil: number;
+  /** The set as fetched, serialised: a refetch that brings the same set keeps the epoch. */
+  fingerprint: string;
+  epoch: number;
 }
 
 /**
@@ -144,6 +147,17 @@ export class RemoteJwks {
     }
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The version of the key set in use: it grows each time a fetch brings a set that differs from
+   * the last, which empties the verified-token cache of every `TokenVerifier` using this set.
+   * `null` while no set is fresh (none fetched yet, or past its freshness): nothing is then
+   * answered from that cache until a fetch has vouched for the set again.
+   */
+  get epoch(): number | null {
+    const snapshot = this.#snapshot;
+    return snapshot !== null && this.#now().getTime() < snapshot.freshUntil ? snapshot.epoch : null;
   }
 
   /**
@@ -235,7 +249,10 @@ export class RemoteJwks {
     const { keys, refused } = await importJwkSet(jwks, this.algorithms);
     for (const reason of refused) this.#options.onError?.(new KeySetUnavailableError(`${this.url}: ignored ${reason}`));
     if (keys.length === 0) throw new Error(`no usable key${refused.length > 0 ? `: ${refused.join("; ")}` : ""}`);
-    this.#snapshot = { source: staticKeySource(keys, this.algorithms), freshUntil };
+    const fingerprint = JSON.stringify(jwks);
+    const previous = this.#snapshot;
+    const epoch = previous === null ? 1 : previous.fingerprint === fingerprint ? previous.epoch : previous.epoch + 1;
+    this.#snapshot = { source: staticKeySource(keys, this.algorithms), freshUntil, fingerprint, epoch };
   }
 
   /** Freshness from `Cache-Control`, within [cooldown, maxCacheAge]. */

@@ -45,7 +45,8 @@ export function signStatelessRefreshToken(context: JwtContext, input: SessionJwt
  */
 export async function verifyStatelessRefreshToken(context: JwtContext, token: unknown): Promise<StatelessRefreshClaims> {
   if (isAbsentToken(token)) throw new InvalidRefreshTokenError(MISSING_REFRESH_TOKEN);
-  const result = await verifyJwt(refreshContext(context), token, REFRESH_TOKEN_TYPE);
+  // Never through the access-token cache: a refresh token must not be kept where access tokens are found.
+  const result = await verifyJwt(refreshContext(context), token, REFRESH_TOKEN_TYPE, null);
   if ("failure" in result) {
     const { failure } = result;
     if (failure.reason === "expired") throw new RefreshTokenExpiredError(undefined, { cause: failure.cause });

@@ -18,6 +18,7 @@ import type { TokenEvent } from "./events.js";
 import { toBase64Url } from "./lib/_bytes.js";
 import type { JwtContext } from "./lib/_jwt.js";
 import { staticKeySource } from "./lib/_key-source.js";
+import { sumStats, VerifiedTokenCache } from "./lib/_verified-token-cache.js";
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from "./options.js";
 import { OpaqueSessions } from "./opaque-sessions.js";
 import { importSigningKeys, type ImportedKey } from "./lib/_key-import.js";
@@ -25,6 +26,7 @@ import { checkSigningKeys, type Jwk } from "./signing-keys.js";
 import { refreshStatelessSession, signStatelessRefreshToken } from "./stateless-refresh-tokens.js";
 import type { JsonShape } from "./json.js";
 import type { JsonObject, SessionRecord } from "./store.js";
+import type { VerifiedTokenCacheStats } from "./verified-token-cache.js";
 
 /** What `issue()` needs: who logged in, and what the access tokens should say about them. */
 export interface IssueOptions<Claims extends JsonShape<Claims> = JsonObject> {
@@ -102,6 +104,9 @@ interface ManagerContext extends JwtContext {
 export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> implements AccessTokenVerifier<Claims> {
   readonly #options: ResolvedOptions<Claims>;
   readonly #context: Promise<ManagerContext>;
+  /** The context once imported: verification then awaits nothing it need not. */
+  #imported: ManagerContext | null = null;
+  readonly #cache: VerifiedTokenCache | null;
   readonly #sessions: OpaqueSessions<Claims> | null;
 
   /**
@@ -112,17 +117,24 @@ export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> impleme
   constructor(options: TokenManagerOptions<Claims>) {
     this.#options = resolveOptions(options);
     const signer = checkSigningKeys(options.signingKeys);
-    const { issuer, audience, clockToleranceSeconds, maxTokenLifetimeSeconds, now, store } = this.#options;
-    this.#context = importSigningKeys(options.signingKeys).then((keys) => ({
-      issuer,
-      audience,
-      clockToleranceSeconds,
-      maxTokenLifetimeSeconds,
-      now,
-      keys: staticKeySource(keys),
-      signingKey: keys[signer] as ImportedKey,
-      publicJwks: keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : [])),
-    }));
+    const { issuer, audience, clockToleranceSeconds, maxTokenLifetimeSeconds, verifiedTokenCacheSize, now, store } = this.#options;
+    const cache = verifiedTokenCacheSize === null ? null : new VerifiedTokenCache(verifiedTokenCacheSize);
+    this.#cache = cache;
+    this.#context = importSigningKeys(options.signingKeys).then((keys) => {
+      this.#imported = {
+        issuer,
+        audience,
+        clockToleranceSeconds,
+        maxTokenLifetimeSeconds,
+        now,
+        // The manager's keys are fixed: its cache is never flushed.
+        keys: staticKeySource(keys),
+        accessTokenCache: cache,
+        signingKey: keys[signer] as ImportedKey,
+        publicJwks: keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : [])),
+      };
+      return this.#imported;
+    });
     // Import failures are reported by ready() and every call; keep them from being "unhandled" meanwhile.
     this.#context.catch(() => undefined);
     this.#sessions = store ? new OpaqueSessions(this.#options, store, (event) => this.#emit(event)) : null;
@@ -172,9 +184,28 @@ export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> impleme
    * @throws {SessionRevokedError} `session_revoked` with `checkSession` when the session has ended
    */
   async verifyAccessToken(token: unknown, options?: VerifyOptions): Promise<VerifiedAccessToken<Claims>> {
-    const claims = await verifyAccessTokenJwt<Claims>(await this.#context, token);
+    const verified = verifyAccessTokenJwt<Claims>(this.#imported ?? (await this.#context), token);
+    const claims = verified instanceof Promise ? await verified : verified;
     if (options?.checkSession) await this.#requireSessions("checkSession").requireActiveSession(claims.sid, claims.sub);
     return claims;
+  }
+
+  /**
+   * What the verified-token cache of `verifyAccessToken` did so far (all zero with
+   * `verifiedTokenCache: false`).
+   *
+   * @returns hits, misses, entries kept and the most kept
+   *
+   * @example
+   * ```ts
+   * import { TokenManager } from "tokenwise";
+   *
+   * const { hits, misses } = tokens.cacheStats();
+   * metrics.gauge("tokenwise.cache.hit_ratio", hits / Math.max(1, hits + misses));
+   * ```
+   */
+  cacheStats(): VerifiedTokenCacheStats {
+    return sumStats([this.#cache]);
   }
 
   /**

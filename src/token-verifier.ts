@@ -14,12 +14,14 @@ import { importSigningKeys } from "./lib/_key-import.js";
 import { staticKeySource, type KeySource } from "./lib/_key-source.js";
 import { MAX_JWT_LENGTH, type VerifyContext } from "./lib/_jwt.js";
 import { callStore } from "./lib/_store-call.js";
+import { cacheSizeOf, sumStats, VerifiedTokenCache } from "./lib/_verified-token-cache.js";
 import { sessionOrNull } from "./lib/_store-results.js";
 import { RemoteJwks } from "./remote-jwks.js";
 import { checkKeyList, type SigningKey } from "./signing-keys.js";
 import type { JsonShape } from "./json.js";
 import { sessionBelongsTo, type JsonObject, type RefreshTokenStore } from "./store.js";
 import type { JsonWebKeySet } from "./token-manager.js";
+import type { VerifiedTokenCacheOptions, VerifiedTokenCacheStats } from "./verified-token-cache.js";
 
 /**
  * Where a verifier finds an issuer's keys: a JWKS URL (a string or `URL`: a {@link RemoteJwks}
@@ -58,6 +60,16 @@ export interface TokenVerifierOptions<Claims extends JsonShape<Claims> = JsonObj
   checkSession?: SessionCheck<Claims>;
   /** Longest wait for one `checkSession` call; then `store_error`. `false` waits for ever. @default "5s" */
   storeTimeout?: Duration | false;
+  /**
+   * Keeps access tokens that verified, so that the same token presented again skips parsing and
+   * the signature check: a bounded LRU per issuer, keyed by the whole token string, emptied when
+   * the issuer's key set changes (a JWKS refetch that brings other keys) and bypassed while a
+   * fetched set is past its freshness. Every hit still checks `exp`, `nbf` and `iat` against the
+   * clock, and `checkSession` still asks. The claims returned are then frozen (they are shared
+   * between hits). `false` turns it off.
+   * @default { maxEntries: 1000 }
+   */
+  verifiedTokenCache?: VerifiedTokenCacheOptions | false;
   /** The clock. @default () => new Date() */
   now?: () => Date;
 }
@@ -82,6 +94,9 @@ export interface TokenVerifierOptions<Claims extends JsonShape<Claims> = JsonObj
  */
 export class TokenVerifier<Claims extends JsonShape<Claims> = JsonObject> implements AccessTokenVerifier<Claims> {
   readonly #contexts: ReadonlyMap<string, Promise<VerifyContext>>;
+  /** The contexts whose keys are imported: verification then awaits nothing it need not. */
+  readonly #imported = new Map<string, VerifyContext>();
+  readonly #caches: readonly (VerifiedTokenCache | null)[];
   readonly #checkSession: SessionCheck<Claims> | null;
   readonly #storeTimeoutSeconds: number | null;
   readonly #audience: string;
@@ -102,21 +117,31 @@ export class TokenVerifier<Claims extends JsonShape<Claims> = JsonObject> implem
     this.#storeTimeoutSeconds = options.storeTimeout === false ? null : parseDuration(options.storeTimeout ?? "5s", "storeTimeout");
     const clockToleranceSeconds = parseDuration(options.clockTolerance ?? 5, "clockTolerance", { allowZero: true });
     const maxTokenLifetimeSeconds = options.maxTokenLifetime === undefined ? null : parseDuration(options.maxTokenLifetime, "maxTokenLifetime");
+    const cacheSize = cacheSizeOf(options.verifiedTokenCache);
     const contexts = new Map<string, Promise<VerifyContext>>();
+    const caches: (VerifiedTokenCache | null)[] = [];
     for (const [issuer, keys, option] of issuersOf(options)) {
-      const source = keySourceOf(keys ?? defaultJwksUrl(issuer, option), option, this.#now).then((source) => ({
-        issuer,
-        audience: this.#audience,
-        keys: source,
-        clockToleranceSeconds,
-        maxTokenLifetimeSeconds,
-        now: this.#now,
-      }));
+      const cache = cacheSize === null ? null : new VerifiedTokenCache(cacheSize);
+      caches.push(cache);
+      const source = keySourceOf(keys ?? defaultJwksUrl(issuer, option), option, this.#now).then((source) => {
+        const context: VerifyContext = {
+          issuer,
+          audience: this.#audience,
+          keys: source,
+          clockToleranceSeconds,
+          maxTokenLifetimeSeconds,
+          now: this.#now,
+          accessTokenCache: cache,
+        };
+        this.#imported.set(issuer, context);
+        return context;
+      });
       // Import failures are reported by ready() and every call; keep them from being "unhandled" meanwhile.
       source.catch(() => undefined);
       contexts.set(issuer, source);
     }
     this.#contexts = contexts;
+    this.#caches = caches;
   }
 
   /**
@@ -143,21 +168,39 @@ export class TokenVerifier<Claims extends JsonShape<Claims> = JsonObject> implem
    * @throws {UnsupportedOperationError} `unsupported_operation` for `checkSession` without the option
    */
   async verifyAccessToken(token: unknown, options?: VerifyOptions): Promise<VerifiedAccessToken<Claims>> {
-    const claims = await verifyAccessTokenJwt<Claims>(await this.#contextFor(token), token);
+    const found = this.#contextFor(token);
+    const verified = verifyAccessTokenJwt<Claims>(found instanceof Promise ? await found : found, token);
+    const claims = verified instanceof Promise ? await verified : verified;
     if (options?.checkSession) await this.#requireActiveSession(claims);
     return claims;
+  }
+
+  /**
+   * What the verified-token cache did so far, summed over the issuers (all zero with
+   * `verifiedTokenCache: false`).
+   *
+   * @returns hits, misses, entries kept, and the most kept per issuer
+   *
+   * @example
+   * ```ts
+   * import { TokenVerifier } from "tokenwise";
+   *
+   * const verifier = new TokenVerifier({ issuer: "https://auth.example.com", audience: "orders-api" });
+   * const { hits, misses, entries } = verifier.cacheStats();
+   * ```
+   */
+  cacheStats(): VerifiedTokenCacheStats {
+    return sumStats(this.#caches);
   }
 
   /**
    * The context of the token's issuer. With several issuers the unverified `iss` only picks
    * which issuer's keys and checks apply; verification then requires exactly that `iss`.
    */
-  #contextFor(token: unknown): Promise<VerifyContext> {
-    const [first] = this.#contexts.values();
-    if (this.#contexts.size === 1) return first as Promise<VerifyContext>;
-    const issuer = unverifiedIssuer(token);
-    if (issuer === undefined) return first as Promise<VerifyContext>;
-    const context = this.#contexts.get(issuer);
+  #contextFor(token: unknown): VerifyContext | Promise<VerifyContext> {
+    const first = this.#contexts.keys().next().value as string;
+    const issuer = this.#contexts.size === 1 ? first : (unverifiedIssuer(token) ?? first);
+    const context = this.#imported.get(issuer) ?? this.#contexts.get(issuer);
     if (!context) throw new InvalidTokenError(`Invalid access token: issuer ${JSON.stringify(issuer.slice(0, 200))} is not accepted`, { claim: "iss" });
     return context;
   }

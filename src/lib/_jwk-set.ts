@@ -8,6 +8,7 @@ import { InvalidConfigError } from "../errors.js";
 import type { AsymmetricAlgorithm, Jwk, WebCryptoKey } from "../signing-keys.js";
 import { EXPECTED_KEY_TYPE } from "./_algorithms.js";
 import { checkKeyType } from "./_key-import.js";
+import { withMaterial } from "./_key-material.js";
 import type { VerificationKey } from "./_key-source.js";
 
 /** Every asymmetric algorithm: the default allow-list of a JWK Set (HMAC secrets are never published). */
@@ -64,7 +65,7 @@ async function importOne(jwk: unknown, position: string, algorithms: readonly st
   try {
     checkKeyType(jwk as Jwk, alg as AsymmetricAlgorithm, name);
     const publicJwk = publicMembersOf(jwk as Jwk);
-    return { alg, kid, verifyKey: (await importJWK(publicJwk, alg)) as WebCryptoKey };
+    return { alg, kid, verifyKey: withMaterial((await importJWK(publicJwk, alg)) as WebCryptoKey, publicJwk) };
   } catch (error) {
     return error instanceof InvalidConfigError ? error.message : `${name}: cannot import: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -4,6 +4,7 @@ import { InvalidConfigError } from "../errors.js";
 import type { AsymmetricAlgorithm, AsymmetricSigningKey, HmacSigningKey, Jwk, KeyMaterial, SigningAlgorithm, SigningKey, WebCryptoKey } from "../signing-keys.js";
 import { EXPECTED_KEY_TYPE, HMAC_MIN_BYTES, isCryptoKey, RSA_MIN_BITS } from "./_algorithms.js";
 import { fromBase64Url, toBase64Url, utf8 } from "./_bytes.js";
+import { withMaterial } from "./_key-material.js";
 
 type JWK = Jwk & JoseJwk;
 
@@ -53,10 +54,11 @@ async function importHmacKey(key: HmacSigningKey, option: string): Promise<Impor
     throw new InvalidConfigError(secretOption, `${key.alg} needs a secret of at least ${minimum} bytes (RFC 7518 §3.2); got ${secret.length}`);
   }
   // Imported once as a non-extractable CryptoKey: jose would otherwise re-import raw bytes on every call.
-  const cryptoKey = await guard(secretOption, () =>
-    crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: `SHA-${key.alg.slice(2)}` }, false, ["sign", "verify"]),
+  const jwk = { kty: "oct", k: toBase64Url(secret) };
+  const cryptoKey = await guard(secretOption, async () =>
+    withMaterial(await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: `SHA-${key.alg.slice(2)}` }, false, ["sign", "verify"]), jwk),
   );
-  const kid = key.kid ?? (await calculateJwkThumbprint({ kty: "oct", k: toBase64Url(secret) }));
+  const kid = key.kid ?? (await calculateJwkThumbprint(jwk));
   return { alg: key.alg, kid, signKey: cryptoKey, verifyKey: cryptoKey, publicJwk: null, next: key.next === true };
 }
 
@@ -81,7 +83,7 @@ async function importAsymmetricKey(key: AsymmetricSigningKey, option: string): P
     key.publicKey === undefined ? publicJwkOfPrivate(signKey as CryptoKey) : publicJwkOf(key.publicKey, key.alg),
   );
   checkKeyType(publicJwk, key.alg, publicOption);
-  const verifyKey = await guard(publicOption, () => importJWK(publicJwk, key.alg) as Promise<CryptoKey>);
+  const verifyKey = await guard(publicOption, async () => withMaterial((await importJWK(publicJwk, key.alg)) as CryptoKey, publicJwk));
   const kid = key.kid ?? (await calculateJwkThumbprint(publicJwk));
   return { alg: key.alg, kid, signKey, verifyKey, publicJwk: { ...publicJwk, kid, alg: key.alg, use: "sig" }, next: key.next === true };
 }

@@ -1,3 +1,4 @@
+import { KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { generateSigningKey, TokenManager, type SigningAlgorithm, type SigningKey, type WebCryptoKey } from "tokenwise";
 import { describe, expect, it, vi } from "vitest";
@@ -37,6 +38,16 @@ describe("key material is accepted in every documented form", () => {
     const locked = await generateKeyPair("EdDSA", { extractable: false });
     await roundTrip(statelessManager([{ alg: "EdDSA", privateKey: locked.privateKey, publicKey: locked.publicKey }]));
     await roundTrip(statelessManager([{ alg: "EdDSA", privateKey, publicKey }]));
+  });
+
+  it("signs and verifies without turning a non-extractable CryptoKey into a KeyObject (deprecated by Node, DEP0204)", async () => {
+    const from = vi.spyOn(KeyObject, "from");
+    const locked = await generateKeyPair("ES256", { extractable: false });
+    await roundTrip(statelessManager([{ alg: "ES256", privateKey: locked.privateKey, publicKey: locked.publicKey }]));
+    await roundTrip(statelessManager([{ alg: "HS256", secret: "a passphrase that is long enough!!" }]));
+    await roundTrip(statelessManager([await generateSigningKey("RS256")]));
+    for (const [key] of from.mock.calls) expect((key as CryptoKey).extractable).toBe(true);
+    from.mockRestore();
   });
 
   it("raw bytes, a string, or an oct JWK for HMAC", async () => {

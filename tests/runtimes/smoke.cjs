@@ -1,5 +1,5 @@
 // CommonJS consumers: require() of every entry point, then a token round trip.
-const { generateSigningKey, MemoryRefreshTokenStore, TokenManager } = require("tokenwise");
+const { cryptoBackend, generateSigningKey, MemoryRefreshTokenStore, TokenManager } = require("tokenwise");
 const http = require("tokenwise/http");
 const sql = require("tokenwise/sql");
 const redis = require("tokenwise/redis");
@@ -7,6 +7,7 @@ const client = require("tokenwise/client");
 const testing = require("tokenwise/testing");
 
 (async () => {
+  console.log(`crypto backend: ${cryptoBackend}`);
   const tokens = new TokenManager({ issuer: "https://smoke.test", audience: "api", signingKeys: [await generateSigningKey("EdDSA")], store: new MemoryRefreshTokenStore() });
   const pair = await tokens.issue({ subject: "cjs" });
   const claims = await tokens.verifyAccessToken(pair.accessToken);

@@ -2,7 +2,7 @@
 // issue → verify → refresh → reuse detected → revoke, per algorithm, on the memory store and on
 // SQLite through the runtime's own driver, and on Redis through raw commands (Bun's built-in client,
 // or a minimal RESP client). Prints "N passed, N failed"; exits 1 on failure.
-import { generateSigningKey, MemoryRefreshTokenStore, TokenManager } from "tokenwise";
+import { cryptoBackend, generateSigningKey, MemoryRefreshTokenStore, TokenManager } from "tokenwise";
 import { requireAuth } from "tokenwise/http";
 import { RedisRefreshTokenStore } from "tokenwise/redis";
 import { SqlRefreshTokenStore, wrapSqliteDatabase } from "tokenwise/sql";
@@ -33,6 +33,12 @@ async function lifecycle(store, alg) {
   const auth = await requireAuth(new Request("http://127.0.0.1/", { headers: { authorization: `Bearer ${other.accessToken}` } }), tokens);
   assert(auth.ok, "requireAuth accepts the access token");
   assert((await codeOf(tokens.verifyAccessToken("garbage"))) === "invalid_token", "garbage is invalid_token");
+  // One signature character changed (in the middle, so the spelling stays canonical): the backend must refuse it.
+  const [head, body, signature] = pair.accessToken.split(".");
+  const middle = Math.floor(signature.length / 2);
+  const tampered = `${head}.${body}.${signature.slice(0, middle)}${signature[middle] === "A" ? "B" : "A"}${signature.slice(middle + 1)}`;
+  const refusal = await tokens.verifyAccessToken(tampered).catch((error) => error);
+  assert(refusal?.code === "invalid_token" && refusal.message.includes("signature verification failed"), `a tampered signature is refused: ${refusal?.message}`);
 }
 
 /** SQLite through the runtime's own driver: bun:sqlite, or node:sqlite (Node ≥ 22.5, Deno). */
@@ -49,7 +55,17 @@ async function builtInSqlite() {
   }
 }
 
-for (const alg of ["HS256", "EdDSA", "ES256"]) {
+// Deprecations the runtime reports while the suite runs (e.g. Node's DEP0204, KeyObject.from of a non-extractable CryptoKey).
+const deprecations = [];
+globalThis.process?.on?.("warning", (warning) => {
+  if (warning.name === "DeprecationWarning") deprecations.push(`${warning.code}: ${warning.message}`);
+});
+
+// Which backend the package's #crypto-backend import condition chose here; the matrix prints it.
+console.log(`crypto backend: ${cryptoBackend}`);
+await check(`the crypto backend is one of the two: ${cryptoBackend}`, () => assert(["node:crypto", "web-crypto"].includes(cryptoBackend), `unknown backend ${cryptoBackend}`));
+
+for (const alg of ["HS256", "EdDSA", "ES256", "RS256", "PS256"]) {
   await check(`memory store, ${alg}: issue, verify, refresh, reuse detected, revoke`, () => lifecycle(new MemoryRefreshTokenStore(), alg));
 }
 
@@ -79,5 +95,7 @@ if (redis) {
 } else {
   console.log("skip - Redis: nothing answers at 127.0.0.1:6379");
 }
+
+await check("the runtime reported no deprecation", () => assert(deprecations.length === 0, deprecations.join("; ")));
 
 finish();

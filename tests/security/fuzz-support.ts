@@ -118,7 +118,8 @@ export function seededRandomBytes(seed: string): RandomBytes {
   };
 }
 
-export type FuzzAlgorithm = "HS256" | "EdDSA" | "ES256";
+/** Every algorithm tokenwise signs with. */
+export type FuzzAlgorithm = "HS256" | "HS384" | "HS512" | "ES256" | "ES384" | "EdDSA" | "RS256" | "PS256";
 
 /** A key as a token forger holds it: signs any bytes, outside tokenwise. */
 export interface CraftingKey {
@@ -139,7 +140,20 @@ export interface FuzzKeys {
   wrong: CraftingKey;
 }
 
-const HMAC_SECRETS = ["tokenwise fuzz secret: 32 bytes+", "an HMAC secret nobody configured"];
+/** HMAC secrets of each size: the first is the manager's, the second nobody's. */
+const HMAC_SECRETS: Readonly<Record<string, readonly [string, string]>> = {
+  HS256: ["tokenwise fuzz secret: 32 bytes+", "an HMAC secret nobody configured"],
+  HS384: ["tokenwise fuzz secret of HS384: 48 bytes or more", "an HS384 secret that nobody ever configured here"],
+  HS512: ["tokenwise fuzz secret of HS512: sixty-four bytes or more, padded", "an HS512 secret that nobody configured anywhere, sixty-four bytes"],
+};
+/** The Web Crypto signature of each asymmetric algorithm (RFC 7518 §3.3-3.5, RFC 8037). */
+const SIGNING: Readonly<Record<string, AlgorithmIdentifier | RsaPssParams | EcdsaParams>> = {
+  ES256: { name: "ECDSA", hash: "SHA-256" },
+  ES384: { name: "ECDSA", hash: "SHA-384" },
+  EdDSA: { name: "Ed25519" },
+  RS256: { name: "RSASSA-PKCS1-v1_5" },
+  PS256: { name: "RSA-PSS", saltLength: 32 },
+};
 const keyCache = new Map<FuzzAlgorithm, Promise<FuzzKeys>>();
 
 /** The keys of an algorithm, made once per file: key generation is not what the fuzz measures. */
@@ -151,24 +165,25 @@ export function fuzzKeys(alg: FuzzAlgorithm): Promise<FuzzKeys> {
 
 async function makeKeys(alg: FuzzAlgorithm): Promise<FuzzKeys> {
   const kid = `fuzz-${alg.toLowerCase()}`;
-  if (alg === "HS256") {
-    const [secret, other] = HMAC_SECRETS.map((text) => new TextEncoder().encode(text)) as [Uint8Array, Uint8Array];
-    return { signingKey: { alg, secret, kid }, kid, right: await hmacCraftingKey(secret), wrong: await hmacCraftingKey(other) };
+  const secrets = HMAC_SECRETS[alg];
+  if (secrets) {
+    const [secret, other] = secrets.map((text) => new TextEncoder().encode(text)) as [Uint8Array, Uint8Array];
+    return { signingKey: { alg, secret, kid } as SigningKey, kid, right: await hmacCraftingKey(secret, alg), wrong: await hmacCraftingKey(other, alg) };
   }
   const [mine, theirs] = (await Promise.all([generateSigningKey(alg, kid), generateSigningKey(alg)])) as AsymmetricSigningKey[];
   return { signingKey: mine as SigningKey, kid, right: await asymmetricCraftingKey(alg, mine!), wrong: await asymmetricCraftingKey(alg, theirs!) };
 }
 
-/** HMAC-SHA256 with raw `secret` bytes: also how a key-confusion forger signs with a public key. */
-export async function hmacCraftingKey(secret: Uint8Array): Promise<CraftingKey> {
-  const key = await crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-  return { alg: "HS256", verifyKey: key, publicPem: null, sign: async (data) => new Uint8Array(await crypto.subtle.sign("HMAC", key, new Uint8Array(data))) };
+/** HMAC with raw `secret` bytes (HS256 unless told): also how a key-confusion forger signs with a public key. */
+export async function hmacCraftingKey(secret: Uint8Array, alg: FuzzAlgorithm = "HS256"): Promise<CraftingKey> {
+  const key = await crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: `SHA-${alg.slice(2)}` }, false, ["sign", "verify"]);
+  return { alg, verifyKey: key, publicPem: null, sign: async (data) => new Uint8Array(await crypto.subtle.sign("HMAC", key, new Uint8Array(data))) };
 }
 
-async function asymmetricCraftingKey(alg: "EdDSA" | "ES256", key: AsymmetricSigningKey): Promise<CraftingKey> {
+async function asymmetricCraftingKey(alg: FuzzAlgorithm, key: AsymmetricSigningKey): Promise<CraftingKey> {
   const privateKey = key.privateKey as CryptoKey;
   const publicKey = key.publicKey as CryptoKey;
-  const algorithm = alg === "EdDSA" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
+  const algorithm = SIGNING[alg] as AlgorithmIdentifier;
   return {
     alg,
     verifyKey: publicKey,
