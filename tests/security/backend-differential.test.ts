@@ -5,6 +5,7 @@
  * accepts the other accepts with the same claims; whatever one refuses the other refuses with
  * the same reason, message and claim. Every algorithm, sync and async key sources.
  */
+import { constants, sign } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { isCanonicalCompactJws } from "../../src/lib/_compact-form.js";
@@ -15,6 +16,7 @@ import type { CryptoBackend, JwsVerification } from "../../src/lib/crypto/_backe
 import { cryptoBackend as nativeBackend } from "../../src/lib/crypto/_native.js";
 import { cryptoBackend as webBackend } from "../../src/lib/crypto/_web.js";
 import { AUDIENCE, ISSUER, TestClock } from "../core/fixtures.js";
+import { ACCESS_TOKEN, claimsFor, headerFor, knownKey, segment, tokenSignedBy } from "./craft.js";
 import { craftedTokenPlan, craftToken } from "./fuzz-crafted-tokens.js";
 import { assertProperty, FUZZ_SCALE, FUZZ_SEED, fuzzKeys, fuzzTimeout, type FuzzAlgorithm } from "./fuzz-support.js";
 
@@ -169,5 +171,43 @@ describe("time claims at their boundaries, where a comparison off by one would s
       }
     }
     expect(compared).toBe(TOLERANCES.length * DELTAS.length * 3);
+  });
+});
+
+describe("signatures in a form the algorithm does not allow are refused by both backends", () => {
+  /** A genuine key's signature over the genuine input, computed the wrong way. */
+  const VARIANTS: { alg: string; name: string; sign: (input: Buffer, key: Parameters<typeof sign>[2]) => Buffer }[] = [
+    ...[0, 20, 64].map((saltLength) => ({
+      alg: "PS256",
+      name: `PSS with a salt of ${saltLength} bytes (RFC 7518 §3.5 asks for 32)`,
+      sign: (input: Buffer, key: Parameters<typeof sign>[2]) => sign("sha256", input, { key: key as never, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }),
+    })),
+    { alg: "PS256", name: "PKCS#1 v1.5 under a PS256 header", sign: (input, key) => sign("sha256", input, key) },
+    { alg: "RS256", name: "PSS under an RS256 header", sign: (input, key) => sign("sha256", input, { key: key as never, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }) },
+    { alg: "ES256", name: "ECDSA in DER instead of R‖S (RFC 7518 §3.4)", sign: (input, key) => sign("sha256", input, key) },
+    { alg: "ES256", name: "ECDSA over SHA-384", sign: (input, key) => sign("sha384", input, { key: key as never, dsaEncoding: "ieee-p1363" }) },
+  ];
+
+  it.each(VARIANTS)("$alg: $name", async ({ alg, sign: signWrongly }) => {
+    const known = knownKey(alg);
+    const [imported] = await importSigningKeys([known.signingKey]);
+    const clock = new TestClock();
+    const context: VerifyContext = {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keys: staticKeySource([imported as ImportedKey]),
+      clockToleranceSeconds: 5,
+      maxTokenLifetimeSeconds: null,
+      now: clock.now,
+      accessTokenCache: null,
+    };
+    const input = `${segment(headerFor(ACCESS_TOKEN, known))}.${segment(claimsFor(ACCESS_TOKEN, clock))}`;
+    const token = `${input}.${signWrongly(Buffer.from(input), known.signer as never).toString("base64url")}`;
+    const refused = { reason: "invalid", message: "signature verification failed", claim: undefined };
+    const control = tokenSignedBy(ACCESS_TOKEN, known, clock);
+    for (const backend of [nativeBackend, webBackend]) {
+      expect(await backend.verifyJws(context, control, "at+jwt", clock.now()), `${backend.name}: signed the right way`).toHaveProperty("payload");
+      expect(comparable(await backend.verifyJws(context, token, "at+jwt", clock.now())), backend.name).toEqual(refused);
+    }
   });
 });
