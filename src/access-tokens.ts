@@ -108,7 +108,7 @@ export function verifyAccessTokenJwt<Claims extends JsonShape<Claims>>(
   token: unknown,
 ): VerifiedAccessToken<Claims> | Promise<VerifiedAccessToken<Claims>> {
   if (isAbsentToken(token)) throw new InvalidTokenError("The access token is missing");
-  const result = verifyJwt(context, token, ACCESS_TOKEN_TYPE, context.accessTokenCache);
+  const result = verifyJwt(context, token, ACCESS_TOKEN_TYPE);
   return result instanceof Promise ? result.then(accessTokenOf<Claims>) : accessTokenOf<Claims>(result);
 }
 

@@ -26,10 +26,11 @@ export interface StatelessRefreshClaims {
 
 /**
  * The refresh token's audience is the issuer itself: it is meant only for the token endpoint,
- * so even a verifier that ignored `typ` would refuse it as an access token.
+ * so even a verifier that ignored `typ` would refuse it as an access token. Its context has no
+ * verified-token cache: that cache holds access tokens only.
  */
 function refreshContext(context: JwtContext): JwtContext {
-  return { ...context, audience: context.issuer, maxTokenLifetimeSeconds: null };
+  return { ...context, audience: context.issuer, maxTokenLifetimeSeconds: null, accessTokenCache: null };
 }
 
 /** Signs a stateless refresh token. Internal to the manager. */
@@ -46,7 +47,7 @@ export function signStatelessRefreshToken(context: JwtContext, input: SessionJwt
 export async function verifyStatelessRefreshToken(context: JwtContext, token: unknown): Promise<StatelessRefreshClaims> {
   if (isAbsentToken(token)) throw new InvalidRefreshTokenError(MISSING_REFRESH_TOKEN);
   // Never through the access-token cache: a refresh token must not be kept where access tokens are found.
-  const result = await verifyJwt(refreshContext(context), token, REFRESH_TOKEN_TYPE, null);
+  const result = await verifyJwt(refreshContext(context), token, REFRESH_TOKEN_TYPE);
   if ("failure" in result) {
     const { failure } = result;
     if (failure.reason === "expired") throw new RefreshTokenExpiredError(undefined, { cause: failure.cause });

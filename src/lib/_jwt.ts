@@ -32,7 +32,10 @@ export interface VerifyContext {
   /** Largest accepted `exp - iat`, in seconds, or `null` for no bound. */
   maxTokenLifetimeSeconds: number | null;
   now: () => Date;
-  /** Where verified access tokens are kept for reuse, or `null` with the cache off. Never used for other kinds of token. */
+  /**
+   * Where verified access tokens are kept for reuse, or `null` with the cache off. Contexts for
+   * other kinds of token (stateless refresh tokens) set `null`.
+   */
   accessTokenCache: VerifiedTokenCache | null;
 }
 
@@ -92,19 +95,20 @@ export async function signSessionJwt(
  * (algorithm pinned to the key selected by `kid`, signature, `typ`, `iss`, `aud`, `exp`/`nbf` with
  * the clock tolerance), then the claims jose does not check itself: `sub`, `sid` and `jti`
  * non-empty strings (RFC 7519 §4.1.7), `iat` not in the future, and `exp - iat` within
- * `maxTokenLifetimeSeconds`. With a `cache`, a token verified before under the same key set is
+ * `maxTokenLifetimeSeconds`. With the context's `accessTokenCache`, a token verified before under the same key set is
  * answered from it while its time checks still pass, and what verifies is kept there.
  *
  * @returns the payload (frozen when cached), or a {@link JwtFailure} — never throws. The payload
  *   is typed as our own `JsonObject`, not jose's `JWTPayload`: declarations naming a type of the
  *   ESM-only `jose` break CommonJS consumers under `moduleResolution: "node16"` (TS1479).
  */
-export function verifyJwt(context: VerifyContext, token: unknown, typ: string, cache: VerifiedTokenCache | null): JwsVerification | Promise<JwsVerification> {
+export function verifyJwt(context: VerifyContext, token: unknown, typ: string): JwsVerification | Promise<JwsVerification> {
   if (typeof token !== "string" || token.length === 0) return invalid("expected a JWT string");
   if (token.length > MAX_JWT_LENGTH) return invalid(`token longer than ${MAX_JWT_LENGTH} characters`);
   const now = context.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const epoch = context.keys.epoch;
+  const cache = context.accessTokenCache;
   const cached = cache?.get(token, epoch, nowSeconds, context.clockToleranceSeconds);
   if (cached) return { payload: cached };
   if (!isCanonicalCompactJws(token)) return invalid("not in canonical compact form (RFC 7515 §7.1)");
