@@ -23,7 +23,7 @@ import { bearerErrorResponse, type BearerErrorOptions } from "../http/responses.
 import type { AccessTokenVerifier } from "../access-tokens.js";
 import type { JsonShape } from "../json.js";
 import type { TokenManager, TokenPair } from "../token-manager.js";
-import { sendWebResponse, toNodeHandler, toWebRequest, type NodeRequest, type NodeResponse } from "./node-bridge.js";
+import { headersOf, sendWebResponse, toNodeHandler, type NodeRequest, type NodeResponse } from "./node-bridge.js";
 
 export { sendWebResponse, toNodeHandler, toWebRequest, type NodeRequest, type NodeResponse, type WebHandler } from "./node-bridge.js";
 
@@ -62,7 +62,7 @@ export type NodeMiddleware = (req: NodeRequest, res: NodeResponse, next: NextFun
  */
 export function authenticate<Claims extends JsonShape<Claims>>(tokens: AccessTokenVerifier<Claims>, options: RequireAuthOptions<Claims> = {}): NodeMiddleware {
   return (req, res, next) => {
-    requireAuth(toWebRequest(req), tokens, options)
+    requireAuth(headersOf(req), tokens, options)
       .then((auth) => {
         if (!auth.ok) return sendWebResponse(res, auth.response);
         (req as NodeRequest & { auth: unknown }).auth = auth.claims;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { utf8 } from "../lib/_bytes.js";
 
 /** The parts of a Node request (`http.IncomingMessage`, Express's `req`) the bridge reads. */
 export interface NodeRequest extends AsyncIterable<Uint8Array | string> {
@@ -141,7 +142,14 @@ function urlOf(req: NodeRequest, headers: Headers): string {
   }
 }
 
-function headersOf(req: NodeRequest): Headers {
+/**
+ * A Node request's headers as Web `Headers`, from `rawHeaders`: a repeated header keeps every
+ * copy (Node's `req.headers` drops repeated `Authorization`, which `parseBearerToken` must refuse).
+ *
+ * @param req - the Node request
+ * @returns its headers
+ */
+export function headersOf(req: NodeRequest): Headers {
   const headers = new Headers();
   for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
     const name = req.rawHeaders[index] as string;
@@ -167,7 +175,7 @@ function streamOf(body: AsyncIterable<Uint8Array | string>): ReadableStream<Uint
         iterator ??= body[Symbol.asyncIterator]();
         const { done, value } = await iterator.next();
         if (done) controller.close();
-        else controller.enqueue(typeof value === "string" ? new TextEncoder().encode(value) : value);
+        else controller.enqueue(typeof value === "string" ? utf8(value) : value);
       },
       async cancel() {
         await iterator?.return?.();

@@ -20,7 +20,7 @@
  * @module
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import { toWebRequest } from "../express/node-bridge.js";
+import { headersOf, toWebRequest } from "../express/node-bridge.js";
 import { acceptingRequestsFrom, createAuthEndpoints, type AuthEndpoints, type AuthEndpointsOptions } from "../http/auth-endpoints.js";
 import type { RegisteredAuth, RegisteredClaims } from "../http/register.js";
 import { requireAuth, type RequireAuthOptions } from "../http/require-auth.js";
@@ -66,7 +66,7 @@ export const authenticate: FastifyPluginAsync<AuthenticateOptions<RegisteredClai
   async (app: FastifyInstance, { tokens, ...options }: AuthenticateOptions<RegisteredClaims>): Promise<void> => {
     if (!app.hasRequestDecorator("auth")) app.decorateRequest("auth", null);
     app.addHook("onRequest", async (request, reply) => {
-      const auth = await requireAuth(toWebRequest(request.raw), tokens, options);
+      const auth = await requireAuth(headersOf(request.raw), tokens, options);
       if (!auth.ok) return reply.send(auth.response);
       request.auth = auth.claims;
     });

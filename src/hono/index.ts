@@ -18,10 +18,9 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import type { VerifiedAccessToken } from "../access-tokens.js";
 import { acceptingRequestsFrom, createAuthEndpoints, type AuthEndpoints, type AuthEndpointsOptions } from "../http/auth-endpoints.js";
 import { requireAuth, type RequireAuthOptions } from "../http/require-auth.js";
-import type { AccessTokenVerifier } from "../access-tokens.js";
+import type { AccessTokenVerifier, VerifiedAccessToken } from "../access-tokens.js";
 import type { JsonShape } from "../json.js";
 import type { JsonObject } from "../store.js";
 import type { TokenManager } from "../token-manager.js";

@@ -9,9 +9,9 @@ import { isTokenwiseError } from "../errors.js";
 import type { JsonShape } from "../json.js";
 import type { TokenManager, TokenPair } from "../token-manager.js";
 import { noStoreHeaders } from "./_challenge.js";
-import { DEFAULT_REFRESH_COOKIE_NAME, readCookie, serializeClearedRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
+import { appendRefreshCookie, DEFAULT_REFRESH_COOKIE_NAME, readCookie, serializeClearedRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
 import { findRefreshToken, type ReadRefreshTokenOptions } from "./read-refresh-token.js";
-import { checkAllowedOrigins, verifyRequestOrigin, type RequestOriginOptions } from "./request-origin.js";
+import { checkAllowedOrigins, refuseCrossSite, type RequestOriginOptions } from "./request-origin.js";
 import { tokenErrorResponse, tokenResponse, type TokenErrorOptions } from "./responses.js";
 
 /** Options of {@link createAuthEndpoints}. */
@@ -71,12 +71,12 @@ export function createAuthEndpoints<Claims extends JsonShape<Claims>>(tokens: To
   const cookie = options.cookie === false ? undefined : (options.cookie ?? {});
   const cleared = cookie && serializeClearedRefreshCookie(cookie); // also checks the cookie options now
   const cookieName = cookie?.name ?? DEFAULT_REFRESH_COOKIE_NAME;
-  const origins = { allowedOrigins: checkAllowedOrigins(options.allowedOrigins ?? []) };
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins ?? []);
   const reading: ReadRefreshTokenOptions = { from: cookie ? ["cookie", "body"] : ["body"], cookieName, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) };
 
   /** Only the cookie is an ambient credential another site could make the browser send. */
   const refuseForeignCookie = (request: Request): void => {
-    if (cookie && readCookie(request, cookieName) !== null) verifyRequestOrigin(request, origins);
+    if (cookie && readCookie(request, cookieName) !== null) refuseCrossSite(request, allowedOrigins);
   };
 
   return {
@@ -99,10 +99,7 @@ export function createAuthEndpoints<Claims extends JsonShape<Claims>>(tokens: To
         return tokenErrorResponse(error, options);
       }
       const headers = noStoreHeaders();
-      if (cleared) {
-        headers.append("Set-Cookie", cleared);
-        headers.append("Vary", "Cookie");
-      }
+      if (cleared) appendRefreshCookie(headers, cleared);
       return new Response(null, { status: 204, headers });
     },
   };

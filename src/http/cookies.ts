@@ -129,3 +129,15 @@ export function readCookie(request: Request | Headers, name: string): string | n
   }
   return null;
 }
+
+/**
+ * Adds a refresh cookie (set or cleared) to response headers, with `Vary: Cookie`: a shared cache
+ * must never hand one user's `Set-Cookie` to another. Internal to `tokenwise/http`.
+ *
+ * @param headers - the response's headers
+ * @param setCookie - a value from `serializeRefreshCookie` or `serializeClearedRefreshCookie`
+ */
+export function appendRefreshCookie(headers: Headers, setCookie: string): void {
+  headers.append("Set-Cookie", setCookie);
+  headers.append("Vary", "Cookie");
+}

@@ -40,7 +40,16 @@ export interface RequestOriginOptions {
  * ```
  */
 export function verifyRequestOrigin(request: Request, options: RequestOriginOptions = {}): void {
-  const allowed = checkAllowedOrigins(options.allowedOrigins ?? []);
+  refuseCrossSite(request, checkAllowedOrigins(options.allowedOrigins ?? []));
+}
+
+/**
+ * {@link verifyRequestOrigin} with origins already checked by {@link checkAllowedOrigins}, as
+ * `createAuthEndpoints` holds them. Internal to `tokenwise/http`.
+ *
+ * @throws {CrossSiteRequestError} `cross_site_request` (403) when the request comes from elsewhere
+ */
+export function refuseCrossSite(request: Request, allowed: readonly string[]): void {
   const site = request.headers.get("sec-fetch-site");
   const origin = request.headers.get("origin");
   if (site === "same-origin" || site === "none") return;

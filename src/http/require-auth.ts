@@ -47,7 +47,7 @@ export type AuthResult<Claims extends JsonShape<Claims>> = AuthSuccess<Claims> |
  * scopes and a custom rule, and returns the claims — or a ready 400/401/403/503 response with
  * the right RFC 6750 challenge. Never throws for a bad request.
  *
- * @param request - the incoming request
+ * @param request - the incoming request, or only its headers (all it reads is `Authorization`)
  * @param tokens - a `TokenManager`, or a `TokenVerifier` in a service that did not issue the tokens
  * @param options - session check, scopes, custom rule, realm
  * @returns `{ ok: true, claims }` or `{ ok: false, response, error }`
@@ -62,7 +62,7 @@ export type AuthResult<Claims extends JsonShape<Claims>> = AuthSuccess<Claims> |
  * ```
  */
 export async function requireAuth<Claims extends JsonShape<Claims>>(
-  request: Request,
+  request: Request | Headers,
   tokens: AccessTokenVerifier<Claims>,
   options: RequireAuthOptions<Claims> = {},
 ): Promise<AuthResult<Claims>> {

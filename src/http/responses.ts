@@ -8,7 +8,7 @@
 import { isTokenwiseError, type TokenwiseError } from "../errors.js";
 import type { AccessTokenGrant, TokenPair } from "../token-manager.js";
 import { noStoreHeaders, quoted, safeDescription } from "./_challenge.js";
-import { serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
+import { appendRefreshCookie, serializeRefreshCookie, type RefreshCookieOptions } from "./cookies.js";
 
 /**
  * Headers in any form `new Headers(…)` accepts: a `Headers` object, a record or name/value pairs.
@@ -68,9 +68,7 @@ export function tokenResponse(grant: TokenPair | AccessTokenGrant, options: Toke
   const headers = new Headers();
   if ("refreshToken" in grant) {
     if (options.cookie) {
-      headers.append("Set-Cookie", serializeRefreshCookie(grant.refreshToken, grant.refreshTokenExpiresIn, options.cookie));
-      // A shared cache must never hand one user's Set-Cookie to another.
-      headers.append("Vary", "Cookie");
+      appendRefreshCookie(headers, serializeRefreshCookie(grant.refreshToken, grant.refreshTokenExpiresIn, options.cookie));
     } else body.refresh_token = grant.refreshToken;
   }
   if (options.scope !== undefined) body.scope = options.scope;
