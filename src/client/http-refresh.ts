@@ -84,11 +84,11 @@ export function httpRefresh(options: HttpRefreshOptions): RefreshFunction {
     });
     if (REFUSED.has(response.status)) return null;
     if (!response.ok) throw new RefreshFailedError("response", `refresh failed with HTTP ${response.status}`);
-    const data: unknown = await response.json().catch(() => null);
-    const accessToken = (data as Record<string, unknown> | null)?.[fields.accessToken];
+    const data = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+    const accessToken = data?.[fields.accessToken];
     if (typeof accessToken !== "string") throw new RefreshFailedError("response", `refresh response has no "${fields.accessToken}"`);
-    const nextRefresh = (data as Record<string, unknown>)[fields.refreshToken];
-    const expiresIn = (data as Record<string, unknown>)[fields.expiresIn];
+    const nextRefresh = data?.[fields.refreshToken];
+    const expiresIn = data?.[fields.expiresIn];
     return {
       accessToken,
       refreshToken: typeof nextRefresh === "string" ? nextRefresh : refreshToken,
