@@ -10,7 +10,7 @@
  */
 import { InvalidConfigError, RefreshFailedError } from "../errors.js";
 import { toBase64Url, utf8 } from "../lib/_bytes.js";
-import { backgroundTimeout, withTimeout } from "../lib/_timeout.js";
+import { backgroundTimeout, settleWithin } from "../lib/_timeout.js";
 import { SharedRecord } from "./_shared-record.js";
 import { isStoredTokens, type StoredTokens } from "./storage.js";
 
@@ -116,15 +116,14 @@ export class CrossTabSync {
   async receivedSince(mark: number, timeoutSeconds: number): Promise<void> {
     let wake = (): void => undefined;
     try {
-      await withTimeout(
-        () =>
-          new Promise<void>((resolve) => {
-            wake = () => {
-              if (this.#received > mark) resolve();
-            };
-            this.#waiters.add(wake);
-            wake();
-          }),
+      await settleWithin(
+        new Promise<void>((resolve) => {
+          wake = () => {
+            if (this.#received > mark) resolve();
+          };
+          this.#waiters.add(wake);
+          wake();
+        }),
         timeoutSeconds,
         () => new RefreshFailedError("cross_tab", `another tab's tokens did not arrive within ${timeoutSeconds} s`),
       );

@@ -2,7 +2,7 @@
 import { isTokenwiseError, StoreError } from "../errors.js";
 import type { RefreshTokenStore } from "../store.js";
 import type { ResultCheck } from "./_store-results.js";
-import { withTimeout } from "./_timeout.js";
+import { settleWithin } from "./_timeout.js";
 
 /**
  * Runs one store call, reporting any failure as `store_error` with the underlying error as
@@ -43,7 +43,8 @@ export async function callStore<T>(
   operation: (store: RefreshTokenStore) => Promise<unknown>,
   timeoutSeconds: number | null,
 ): Promise<T> {
-  const result = await runStoreCall(`store.${method}`, () => withTimeout(() => operation(store), timeoutSeconds));
+  const expired = (): Error => new Error(`no answer within ${timeoutSeconds} s (storeTimeout)`);
+  const result = await runStoreCall(`store.${method}`, () => settleWithin(operation(store), timeoutSeconds, expired));
   try {
     return check(result);
   } catch (breach) {

@@ -15,6 +15,33 @@ export function backgroundTimeout(callback: () => void, milliseconds: number): R
 }
 
 /**
+ * Settles with `call`, or rejects with `expired()` once `seconds` have passed. Nothing is
+ * cancelled: the call runs on and its eventual outcome is ignored. No `AbortController` (about
+ * 3 µs each on Node 20, more than a store call of the memory store): store calls take no signal.
+ *
+ * @param call - what to wait for (a plain value counts as settled)
+ * @param seconds - the limit, or `null` to wait for ever
+ * @param expired - the error for a call that ran out of time
+ * @returns what the call resolved to
+ */
+export function settleWithin<T>(call: T | PromiseLike<T>, seconds: number | null, expired: () => Error): Promise<T> {
+  if (seconds === null) return Promise.resolve(call);
+  return new Promise<T>((resolve, reject) => {
+    const timer = backgroundTimeout(() => reject(expired()), seconds * 1000);
+    Promise.resolve(call).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Runs `start(signal)` and settles with it, or rejects once `seconds` have passed, aborting
  * `signal` with the same error so that a call which listens (a `fetch`) stops too. A synchronous
  * throw from `start` becomes a rejection. A call that ignores the signal runs on, and its
@@ -22,30 +49,17 @@ export function backgroundTimeout(callback: () => void, milliseconds: number): R
  *
  * @param start - begins the call
  * @param seconds - the limit, or `null` to wait for ever
- * @param expired - the error for a call that ran out of time @default "no answer within N s (storeTimeout)"
+ * @param expired - the error for a call that ran out of time
  * @returns what the call resolved to
  */
-export async function withTimeout<T>(
-  start: (signal: AbortSignal) => Promise<T>,
-  seconds: number | null,
-  expired: () => Error = () => new Error(`no answer within ${seconds} s (storeTimeout)`),
-): Promise<T> {
+export function withTimeout<T>(start: (signal: AbortSignal) => Promise<T>, seconds: number | null, expired: () => Error): Promise<T> {
   const controller = new AbortController();
   const call = new Promise<T>((resolve) => resolve(start(controller.signal)));
-  if (seconds === null) return call;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = backgroundTimeout(() => {
-      const error = expired();
-      controller.abort(error);
-      reject(error);
-    }, seconds * 1000);
+  return settleWithin(call, seconds, () => {
+    const error = expired();
+    controller.abort(error);
+    return error;
   });
-  try {
-    return await Promise.race([call, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
