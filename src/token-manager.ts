@@ -326,7 +326,9 @@ export class TokenManager<Claims extends JsonShape<Claims> = JsonObject> impleme
 
   #pair(access: AccessTokenGrant, refreshToken: string, refreshTokenExpiresAt: Date): TokenPair {
     const refreshTokenExpiresIn = Math.max(0, Math.floor((refreshTokenExpiresAt.getTime() - this.#options.now().getTime()) / 1000));
-    return { ...access, refreshToken, refreshTokenExpiresAt, refreshTokenExpiresIn };
+    // Spelled out rather than spread: one object shape for every pair, on the refresh hot path.
+    const { accessToken, tokenType, expiresIn, accessTokenExpiresAt, sessionId, subject } = access;
+    return { accessToken, tokenType, expiresIn, accessTokenExpiresAt, sessionId, subject, refreshToken, refreshTokenExpiresAt, refreshTokenExpiresIn };
   }
 
   #sessionJwtInput(subject: string, sessionId: string, claims: JsonObject, ttlSeconds: number) {

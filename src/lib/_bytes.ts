@@ -40,12 +40,31 @@ export function toBase64Url(bytes: Uint8Array): string {
   return fromCharCodes(codes);
 }
 
-/** Decodes unpadded base64url; `null` when the text is not base64url. */
+/** Digit value of each ASCII char code in the base64url alphabet; -1 for every other. */
+const DIGITS = new Int8Array(128).fill(-1);
+BASE64URL.forEach((code, digit) => (DIGITS[code] = digit));
+
+/**
+ * Decodes unpadded base64url; `null` when the text is not base64url. Like `atob`, bits left over
+ * after the last whole byte are ignored.
+ */
 export function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (text.length % 4 === 1) return null;
+  const bytes = new Uint8Array((text.length * 3) >> 2);
+  let buffered = 0;
+  let bits = 0;
+  let written = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const digit = code < 128 ? (DIGITS[code] as number) : -1;
+    if (digit < 0) return null;
+    buffered = ((buffered << 6) | digit) & 0xffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[written++] = buffered >> bits;
+    }
+  }
   return bytes;
 }
 

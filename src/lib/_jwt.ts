@@ -72,9 +72,7 @@ export async function signSessionJwt(
   if (!key.signKey) throw new InvalidConfigError("signingKeys", `key ${JSON.stringify(key.kid)} cannot sign: it has no private key`);
   const issuedAt = Math.floor(context.now().getTime() / 1000);
   const expiresAt = issuedAt + input.ttlSeconds;
-  // The members in the order jose's SignJWT writes them: the app's claims, then the registered ones.
-  const payload: JsonObject = {
-    ...input.claims,
+  const payload = withRegisteredClaims(input.claims, {
     sid: input.sessionId,
     iss: context.issuer,
     aud: context.audience,
@@ -82,12 +80,24 @@ export async function signSessionJwt(
     jti: toBase64Url(input.randomBytes(16)),
     iat: issuedAt,
     exp: expiresAt,
-  };
+  });
   const token = await backend.signJws(key.signKey, { alg: key.alg, kid: key.kid, typ }, payload);
   if (token.length > MAX_JWT_LENGTH) {
     throw new InvalidArgumentError("claims", `make a token of ${token.length} characters, above the ${MAX_JWT_LENGTH} that verification accepts`);
   }
   return { token, expiresAt: new Date(expiresAt * 1000) };
+}
+
+/**
+ * The payload of a token: the app's claims, then the registered ones, in the order jose's
+ * SignJWT writes them. `Object.assign`, not `{ ...claims, ...registered }`: V8 builds that
+ * literal on a slow path (about 7 µs for 8 app claims on Node 20, more than an HMAC signature).
+ * A `"__proto__"` member (`JSON.parse` makes one) would set the prototype under `Object.assign`
+ * and vanish from the token, so such claims take the literal.
+ */
+function withRegisteredClaims(claims: JsonObject, registered: JsonObject): JsonObject {
+  if (Object.hasOwn(claims, "__proto__")) return { ...claims, ...registered };
+  return Object.assign({}, claims, registered);
 }
 
 /**

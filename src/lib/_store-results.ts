@@ -27,8 +27,10 @@ const isDate = (value: unknown): boolean => value instanceof Date && !Number.isN
 const isObject = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
 const isNullableString = (value: unknown): boolean => value === null || typeof value === "string";
 
-/** Field name → test, for the records the manager reads. */
-const SESSION_FIELDS: Record<string, (value: unknown) => boolean> = {
+/** Field name → test, for the records the manager reads; as entries, walked on every store result. */
+type FieldTests = ReadonlyArray<readonly [string, (value: unknown) => boolean]>;
+
+const SESSION_FIELDS: FieldTests = Object.entries({
   id: (value) => typeof value === "string",
   subject: (value) => typeof value === "string",
   claims: isObject,
@@ -39,9 +41,9 @@ const SESSION_FIELDS: Record<string, (value: unknown) => boolean> = {
   revokedAt: (value) => value === null || isDate(value),
   issuer: isNullableString,
   audience: isNullableString,
-};
+});
 
-const TOKEN_FIELDS: Record<string, (value: unknown) => boolean> = {
+const TOKEN_FIELDS: FieldTests = Object.entries({
   hash: (value) => typeof value === "string",
   sessionId: (value) => typeof value === "string",
   issuedAt: isDate,
@@ -49,11 +51,11 @@ const TOKEN_FIELDS: Record<string, (value: unknown) => boolean> = {
   spentAt: (value) => value === null || isDate(value),
   successorHash: isNullableString,
   sealedSuccessor: isNullableString,
-};
+});
 
-function checkFields(value: unknown, fields: Record<string, (value: unknown) => boolean>, what: string): string | undefined {
+function checkFields(value: unknown, fields: FieldTests, what: string): string | undefined {
   if (!isObject(value)) return `${what} is not an object`;
-  for (const [name, test] of Object.entries(fields)) {
+  for (const [name, test] of fields) {
     if (!test(value[name])) return `${what}.${name} has the wrong type`;
   }
   return undefined;

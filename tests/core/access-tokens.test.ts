@@ -25,6 +25,17 @@ describe("access tokens follow the RFC 9068 profile", () => {
     expect(pair.accessTokenExpiresAt.getTime()).toBe(clock.now().getTime() + 900_000);
   });
 
+  it("carry a claim named __proto__ as a member, like any other", async () => {
+    const { tokens } = await createHarness();
+    const claims = JSON.parse('{"__proto__": {"admin": true}, "plan": "pro"}') as Record<string, unknown>;
+    const pair = await tokens.issue({ subject: "u", claims });
+    const { payload } = decodeJwt(pair.accessToken);
+    expect(Object.keys(payload).slice(0, 2)).toEqual(["__proto__", "plan"]);
+    const verified = await tokens.verifyAccessToken(pair.accessToken);
+    expect(Object.getOwnPropertyDescriptor(verified, "__proto__")?.value).toEqual({ admin: true });
+    expect(Object.getPrototypeOf(verified)).toBe(Object.prototype);
+  });
+
   it("get a fresh jti every time", async () => {
     const { tokens } = await createHarness();
     const first = decodeJwt((await tokens.issue({ subject: "u" })).accessToken).payload.jti;

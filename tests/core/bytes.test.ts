@@ -79,3 +79,13 @@ describe("secureRandomBytes", () => {
     expect(() => secureRandomBytes(-1)).toThrow(RangeError);
   });
 });
+
+describe("fromBase64Url", () => {
+  it.each(["Zg=", "Zm9v+", "Zm9v/", "Zm9v ", "Zm9vé", "A"])("refuses %j: padding, the standard alphabet, other characters, an impossible length", (text) => {
+    expect(fromBase64Url(text)).toBeNull();
+  });
+
+  it("ignores the bits after the last whole byte, as atob does", () => {
+    expect(fromBase64Url("Zh")).toEqual(text("f"));
+  });
+});

@@ -21,6 +21,8 @@ import {
   type JsonWebKey as NodeJsonWebKey,
   type VerifyKeyObjectInput,
 } from "node:crypto";
+// Read as a namespace member: a named import of an export a runtime lacks would fail to link.
+import * as nodeCrypto from "node:crypto";
 import type { JsonObject } from "../../store.js";
 import type { WebCryptoKey } from "../../signing-keys.js";
 import { RSA_MIN_BITS } from "../_algorithms.js";
@@ -231,11 +233,33 @@ function verifyWithKey(
   return failure ? { failure } : { payload };
 }
 
+/**
+ * `crypto.hash` (Node 20.12+) hashes in one call, about twice as fast as `createHash` for a
+ * 43-character token; runtimes whose `node:crypto` lacks it use `createHash`.
+ */
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+const sha256Hex: (text: string) => string = oneShotHash
+  ? (text) => oneShotHash("sha256", text, "hex")
+  : (text) => createHash("sha256").update(text).digest("hex");
+
 const base64UrlJson = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/** The encoded header of each key and `typ`: the same bytes for every token it signs. */
+const encodedHeaders = new WeakMap<WebCryptoKey, Map<string, string>>();
+
+function encodedHeader(key: WebCryptoKey, header: JwsHeader): string {
+  let byType = encodedHeaders.get(key);
+  if (!byType) encodedHeaders.set(key, (byType = new Map()));
+  // alg and typ never hold a ".", so the kid may hold anything.
+  const id = `${header.alg}.${header.typ}.${header.kid}`;
+  let encoded = byType.get(id);
+  if (encoded === undefined) byType.set(id, (encoded = base64UrlJson(header)));
+  return encoded;
+}
 
 function signJws(key: WebCryptoKey, header: JwsHeader, payload: JsonObject): string | Promise<string> {
   const { signature, input } = nativeKey(key, header.alg, "sign");
-  const signingInput = `${base64UrlJson(header)}.${base64UrlJson(payload)}`;
+  const signingInput = `${encodedHeader(key, header)}.${base64UrlJson(payload)}`;
   const signed = (bytes: Uint8Array) => `${signingInput}.${Buffer.from(bytes).toString("base64url")}`;
   if (!input) return crypto.subtle.sign(signature.webSigning, key as CryptoKey, Buffer.from(signingInput, "latin1")).then((bytes) => signed(new Uint8Array(bytes)));
   return signed(
@@ -248,6 +272,7 @@ export const cryptoBackend: CryptoBackend = {
   name: "node:crypto",
   verifyJws,
   signJws,
-  sha256Hex: (text) => createHash("sha256").update(text).digest("hex"),
-  hmacSha256: (key, message) => createHmac("sha256", key).update(message).digest(),
+  sha256Hex,
+  // A string key costs Node twice the time of the same bytes in a Buffer.
+  hmacSha256: (key, message) => createHmac("sha256", Buffer.from(key, "utf8")).update(message).digest(),
 };
