@@ -5,7 +5,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import type Redis from "ioredis";
-import { BATCH, runBatch, type Operation } from "./measure.js";
+import { runBatch, type Operation } from "./measure.js";
 
 /** How many batches of each store the costs are summed over, alternating. */
 const ROUNDS = 5;
@@ -37,12 +37,12 @@ function processCpu(since?: NodeJS.CpuUsage): number {
 }
 
 /**
- * Runs ROUNDS batches of each store's refresh, `inFlight` at once, alternating, and describes
- * what one refresh cost.
+ * Runs ROUNDS batches of `batch` refreshes on each store, `inFlight` at once, alternating, and
+ * describes what one refresh cost.
  *
  * @returns two notes: the round trips of a Redis refresh, and the CPU of a refresh on each store
  */
-export async function describeRefreshCosts(memory: Operation, redis: CountedRedisRefresh, inFlight: number): Promise<string[]> {
+export async function describeRefreshCosts(memory: Operation, redis: CountedRedisRefresh, inFlight: number, batch: number): Promise<string[]> {
   let memoryCpu = 0;
   let redisCpu = 0;
   redis.storeCalls.clear();
@@ -50,14 +50,14 @@ export async function describeRefreshCosts(memory: Operation, redis: CountedRedi
   const server = await serverCounters(redis.control);
   for (let round = 0; round < ROUNDS; round++) {
     let start = process.cpuUsage();
-    await runBatch(memory, inFlight, BATCH);
+    await runBatch(memory, inFlight, batch);
     memoryCpu += processCpu(start);
     start = process.cpuUsage();
-    await runBatch(redis.refresh, inFlight, BATCH);
+    await runBatch(redis.refresh, inFlight, batch);
     redisCpu += processCpu(start);
   }
   const after = await serverCounters(redis.control);
-  const refreshes = ROUNDS * BATCH;
+  const refreshes = ROUNDS * batch;
   const perRefresh = (counts: Map<string, number>): string => [...counts].map(([name, count]) => `${name} ${(count / refreshes).toFixed(2)}`).join(" + ");
   const roundTrips = [...redis.commands.values()].reduce((sum, count) => sum + count, 0) / refreshes;
   const scripts = after.scripts - server.scripts;
