@@ -4,7 +4,7 @@
  * under the presented token (HMAC-SHA256, XOR), and hand the spend to the store. The bare
  * baselines of the SQL and Redis rows (`bare-sql.ts`, `bare-redis.ts`) put their driver calls in.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHmac, hash, randomBytes } from "node:crypto";
 
 /** What a bare `findToken` reads of a token and its session. */
 export interface FoundToken {
@@ -40,7 +40,7 @@ const SEAL_LABEL = Buffer.from("tokenwise/successor-seal/v1");
 const REFRESH_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** SHA-256, lowercase hex: the hash stores keep. */
-export const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
+export const sha256Hex = (text: string): string => hash("sha256", text, "hex");
 
 /**
  * A bare refresh: presents a refresh token, returns its successor.
@@ -56,10 +56,10 @@ export function bareRefresher(calls: BareStoreCalls, signAccessToken: (claims: o
     if (!found || found.spent || found.tokenExpiresAt <= at || found.revoked || found.sessionExpiresAt <= at) {
       throw new Error("bare refresh: the token is unknown, spent or expired");
     }
-    signAccessToken({ ...found.claims, sub: found.subject, sid: found.sessionId });
+    signAccessToken(Object.assign({}, found.claims, { sub: found.subject, sid: found.sessionId }));
     const successor = randomBytes(32);
     const token = successor.toString("base64url");
-    const seal = createHmac("sha256", presented).update(SEAL_LABEL).digest();
+    const seal = createHmac("sha256", Buffer.from(presented)).update(SEAL_LABEL).digest();
     const sealed = Buffer.from(successor.map((byte, index) => byte ^ (seal[index] as number))).toString("base64url");
     const expiresAt = Math.min(at + REFRESH_TOKEN_TTL_MS, found.sessionExpiresAt);
     const spent = await calls.spend({ hash, sessionId: found.sessionId, at, successorHash: sha256Hex(token), sealed, expiresAt });

@@ -39,7 +39,8 @@ export function bareAccessTokenSigner(keys: PeerKeys, example: string): (claims?
   const sign = bareSigner(keys);
   return (claims = {}) => {
     const iat = Math.floor(Date.now() / 1000);
-    return sign(header, { ...payload, ...claims, iat, exp: iat + lifetime, jti: randomBytes(16).toString("base64url") });
+    // Object.assign: a spread followed by more members takes V8's slow path (several µs).
+    return sign(header, Object.assign({}, payload, claims, { iat, exp: iat + lifetime, jti: randomBytes(16).toString("base64url") }));
   };
 }
 
