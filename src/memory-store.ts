@@ -25,7 +25,7 @@ export interface MemoryRefreshTokenStoreOptions {
    * How much `purgeExpired` does before it yields to the event loop (`setTimeout(…, 0)`):
    * one unit per index entry examined and per row deleted. The default keeps each step under
    * about 5 ms on a 2020s server core; lower it where other work must never wait that long.
-   * @default 20000
+   * @default 4000
    */
   purgeBatchSize?: number;
 }
@@ -80,7 +80,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
    * @throws `TypeError` when `purgeBatchSize` is not a positive whole number
    */
   constructor(options: MemoryRefreshTokenStoreOptions = {}) {
-    const batch = options.purgeBatchSize ?? 20_000;
+    const batch = options.purgeBatchSize ?? 4_000;
     if (!Number.isSafeInteger(batch) || batch < 1) throw new TypeError("purgeBatchSize: expected a positive whole number");
     this.#purgeBatchSize = batch;
   }
