@@ -39,8 +39,9 @@ const DAY = 1_440 * MINUTE;
 const ISSUER = "https://auth.example.com";
 const AUDIENCE = "api";
 
-const collect = globalThis.gc;
-if (!collect) throw new Error("run with node --expose-gc (see the top of this file)");
+const exposedGc = globalThis.gc;
+if (!exposedGc) throw new Error("run with node --expose-gc (see the top of this file)");
+const collect: () => void = () => void exposedGc();
 
 const majorPauses: number[] = [];
 new PerformanceObserver((list) => {
