@@ -62,7 +62,7 @@ export type {
 } from "./events.js";
 export type { JsonMember, JsonMembers, JsonShape, JsonValue } from "./json.js";
 export { exportSigningKey, importSigningKey, type ExportSigningKeyOptions, type ImportSigningKeyOptions } from "./key-storage.js";
-export { MemoryRefreshTokenStore } from "./memory-store.js";
+export { MemoryRefreshTokenStore, type MemoryRefreshTokenStoreOptions } from "./memory-store.js";
 export type { RefreshTokenMode, TokenManagerOptions } from "./options.js";
 export { secureRandomBytes, type RandomBytes } from "./random.js";
 export { RemoteJwks, type CachedJwks, type JwksCache, type JwksFetch, type RemoteJwksOptions } from "./remote-jwks.js";

@@ -8,7 +8,8 @@
  * - A **refresh token** belongs to one session. The store sees only its SHA-256 hash, as
  *   64 lowercase hex characters. A token is **spent** once it has been exchanged for its
  *   successor; a spent token is kept (until its own `expiresAt`) so that presenting it again
- *   is recognised as reuse.
+ *   is recognised as reuse. Once its successor is spent too, a store may forget its
+ *   `sealedSuccessor` (see {@link RefreshTokenRecord.sealedSuccessor}).
  *
  * All times are `Date`s; stores must keep at least millisecond precision, or round `expiresAt`
  * down and `spentAt`/`revokedAt` up, so that no token lives longer than the manager decided.
@@ -66,6 +67,15 @@ export interface RefreshTokenRecord {
    * The successor token sealed under a key only the holder of *this* token can derive
    * (opaque base64url), or `null`. Lets a client that lost the refresh response, or raced
    * another tab, get the same successor back within the grace window.
+   *
+   * A store **may forget** the seal (answer `null`) once the successor is itself spent: the
+   * manager replays only an unspent successor, so the seal can serve no one any more, and a
+   * spent token without a seal is taken for reuse exactly like one whose successor is spent.
+   * Everything else of a spent token — `spentAt`, `successorHash`, `issuedAt`, `expiresAt` —
+   * is kept until its `expiresAt`: reuse detection and the idempotent retry of
+   * {@link RefreshTokenStore.spendToken} need it. While the successor is unspent the seal must
+   * be kept. (The memory store forgets it, to keep a long-lived session's spent tokens small;
+   * the SQL and Redis stores keep it.)
    */
   sealedSuccessor: string | null;
 }
@@ -198,7 +208,8 @@ export interface RefreshTokenStore {
    *
    * Returns spent, expired and revoked entries alike: the manager decides what they mean. A
    * token whose session no longer exists (purged, or dropped by a TTL) is not found: a lookup
-   * always carries its session.
+   * always carries its session. A spent token whose successor is spent too may come back with
+   * `sealedSuccessor: null` (see {@link RefreshTokenRecord.sealedSuccessor}).
    *
    * @param hash - 64 lowercase hex characters
    * @returns the token and its session, or `null` when no token has that hash or its session is gone

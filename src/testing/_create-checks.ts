@@ -95,6 +95,16 @@ export const findTokenChecks: Record<string, Check> = {
     checkEqual(await store.findToken(token.hash), { token: { ...token, spentAt: at(MINUTE), successorHash: successor.hash, sealedSuccessor }, session: revoked }, "the spent token");
     checkEqual(await store.findToken(successor.hash), { token: successor, session: revoked }, "the unspent token of the revoked session");
   },
+  "keeps a spent token whose successor is spent too, forgetting at most its seal": async ({ store, seed, spend, at }) => {
+    const { session, token } = await seed();
+    const first = await spend(session, token.hash, at(MINUTE));
+    const second = await spend(session, first.successor.hash, at(2 * MINUTE));
+    check(first.spent && second.spent, "two spends in a row succeed");
+    const found = await store.findToken(token.hash);
+    const sealedSuccessor = found?.token.sealedSuccessor === null ? null : first.sealedSuccessor;
+    checkEqual(found?.token, { ...token, spentAt: at(MINUTE), successorHash: first.successor.hash, sealedSuccessor }, "the first token, spent with its successor");
+    checkEqual((await store.findToken(first.successor.hash))?.token.sealedSuccessor, second.sealedSuccessor, "the seal of a spent token whose successor is unspent");
+  },
   "returns null once the token's session is gone": async ({ store, seed, spend, at }) => {
     const { session, token } = await seed();
     const { successor } = await spend(session, token.hash, at(MINUTE));

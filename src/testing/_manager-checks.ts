@@ -42,6 +42,17 @@ export const checkManagerConformance: Record<string, Check> = {
     checkEqual(await tokens.listSessions(subject), [], "active sessions after reuse");
   },
 
+  "a spent token whose successor is spent too revokes the session, even within the window": async ({ store }) => {
+    const tokens = await managerOver(store, 10);
+    const pair = await tokens.issue({ subject: uniqueId("subject") });
+    const next = await tokens.refresh(pair.refreshToken);
+    const third = await tokens.refresh(next.refreshToken);
+    const reuse = await tokens.refresh(pair.refreshToken).then(() => "accepted", errorCode);
+    checkEqual(reuse, "refresh_token_reused", "presenting the first token after its successor was spent");
+    const afterwards = await tokens.refresh(third.refreshToken).then(() => "accepted", errorCode);
+    checkEqual(afterwards, "session_revoked", "the newest token after reuse");
+  },
+
   "a spent token presented after the window revokes the session": async ({ store }) => {
     const tokens = await managerOver(store, 0);
     const pair = await tokens.issue({ subject: uniqueId("subject") });

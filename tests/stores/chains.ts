@@ -16,7 +16,8 @@ export interface ChainLink {
 
 /**
  * Lists every way the stored tokens break a linear chain; empty when every session is whole:
- * - nothing half-rotated: a token is spent exactly when it has a successor hash and a seal;
+ * - nothing half-rotated: a token is spent exactly when it has a successor hash and a seal (the
+ *   seal may be forgotten once the successor is spent too);
  * - no dangling link: every successor exists, in the same session, issued when its predecessor was spent;
  * - no fork: no token is the successor of two tokens;
  * - one head: at most one unspent token per session;
@@ -37,7 +38,9 @@ export function chainProblems(links: readonly ChainLink[], sessionIds?: Readonly
     const name = `token ${link.hash.slice(0, 8)} of session ${link.sessionId}`;
     if (sessionIds && !sessionIds.has(link.sessionId)) problems.push(`${name} has no session`);
     const spent = link.spentAt !== null;
-    if (spent !== (link.successorHash !== null) || spent !== (link.sealedSuccessor !== null)) {
+    // A store may forget the seal of a spent token once its successor is spent too.
+    const sealForgotten = spent && link.sealedSuccessor === null && link.successorHash !== null && byHash.get(link.successorHash)?.spentAt != null;
+    if (spent !== (link.successorHash !== null) || (spent !== (link.sealedSuccessor !== null) && !sealForgotten)) {
       problems.push(`${name} is half-rotated (spentAt ${String(link.spentAt)}, successor ${link.successorHash}, seal ${link.sealedSuccessor})`);
     }
     if (link.successorHash === null) continue;

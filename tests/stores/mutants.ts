@@ -102,6 +102,17 @@ const findTokenMutants: Mutant[] = [
       };
     },
   },
+  {
+    name: "forgets the successor hash of a spent token once its successor is spent",
+    breaks: "findToken",
+    mutate: (genuine) => ({
+      async findToken(hash) {
+        const found = await genuine.real.findToken(hash);
+        const successor = found?.token.successorHash ? await genuine.real.findToken(found.token.successorHash) : null;
+        return found && successor?.token.spentAt ? { ...found, token: { ...found.token, successorHash: null } } : found;
+      },
+    }),
+  },
   { name: "hides spent tokens", breaks: "findToken", mutate: (genuine) => ({ findToken: async (hash) => ((await genuine.real.findToken(hash))?.token.spentAt ? null : genuine.real.findToken(hash)) }) },
   {
     name: "answers a token whose session was purged, without its session",
@@ -171,6 +182,11 @@ const spendTokenMutants: Mutant[] = [
         return spent;
       },
     }),
+  },
+  {
+    name: "forgets the seal while the successor is still unspent",
+    breaks: "spendToken",
+    mutate: (genuine) => ({ findToken: async (hash) => { const found = await genuine.real.findToken(hash); return found && { ...found, token: { ...found.token, sealedSuccessor: null } }; } }),
   },
   { name: "drops the sealed successor", breaks: "spendToken", mutate: (genuine) => ({ spendToken: (request) => genuine.spendToken({ ...request, sealedSuccessor: "" }) }) },
 ];
