@@ -1,10 +1,10 @@
 /**
  * What a refresh must do around its store, written with `node:crypto` alone: hash the presented
  * token, check what the store found, sign the access token, draw and hash the successor, seal it
- * under the presented token (HMAC-SHA256, XOR), and hand the spend to the store. The bare
+ * under the presented token (a SHA-256 key derivation, XOR), and hand the spend to the store. The bare
  * baselines of the SQL and Redis rows (`bare-sql.ts`, `bare-redis.ts`) put their driver calls in.
  */
-import { createHmac, hash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /** What a bare `findToken` reads of a token and its session. */
 export interface FoundToken {
@@ -35,7 +35,8 @@ export interface BareStoreCalls {
   spend(spend: BareSpend): Promise<boolean>;
 }
 
-const SEAL_LABEL = Buffer.from("tokenwise/successor-seal/v1");
+/** tokenwise's seal key: SHA-256(0x00000001 ‖ predecessor ‖ label), NIST SP 800-56C one-step derivation. */
+const sealKey = (predecessor: string): Buffer => hash("sha256", `\u0000\u0000\u0000\u0001${predecessor}tokenwise/successor-seal/v2`, "buffer");
 /** tokenwise's default `refreshTokenTtl`. */
 const REFRESH_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -59,7 +60,7 @@ export function bareRefresher(calls: BareStoreCalls, signAccessToken: (claims: o
     signAccessToken(Object.assign({}, found.claims, { sub: found.subject, sid: found.sessionId }));
     const successor = randomBytes(32);
     const token = successor.toString("base64url");
-    const seal = createHmac("sha256", Buffer.from(presented)).update(SEAL_LABEL).digest();
+    const seal = sealKey(presented);
     const sealed = Buffer.from(successor.map((byte, index) => byte ^ (seal[index] as number))).toString("base64url");
     const expiresAt = Math.min(at + REFRESH_TOKEN_TTL_MS, found.sessionExpiresAt);
     const spent = await calls.spend({ hash, sessionId: found.sessionId, at, successorHash: sha256Hex(token), sealed, expiresAt });

@@ -20,7 +20,7 @@ import { requireActiveSession } from "./lib/_active-session.js";
 import { callStore } from "./lib/_store-call.js";
 import * as results from "./lib/_store-results.js";
 import type { ResolvedOptions } from "./options.js";
-import { generateRefreshToken, hashRefreshToken, isOpaqueRefreshToken, sealSuccessor, unsealSuccessor } from "./refresh-tokens.js";
+import { generateRefreshToken, hashRefreshToken, isOpaqueRefreshToken, openSeal, sealSuccessor } from "./refresh-tokens.js";
 import type { JsonShape } from "./json.js";
 import { sessionBelongsTo, type JsonObject, type RefreshTokenLookup, type RefreshTokenRecord, type RefreshTokenStore, type SessionRecord } from "./store.js";
 
@@ -201,8 +201,8 @@ export class OpaqueSessions<Claims extends JsonShape<Claims>> {
     const graceMs = this.#options.reuseGraceSeconds * 1000;
     const spentAgo = now.getTime() - (spent.spentAt as Date).getTime();
     if (graceMs > 0 && spentAgo < graceMs && spent.successorHash && spent.sealedSuccessor) {
-      const successor = unsealSuccessor(presented, spent.sealedSuccessor);
-      if (successor !== null && constantTimeEqual(hashRefreshToken(successor), spent.successorHash)) {
+      const successor = openSeal(presented, spent.sealedSuccessor, spent.successorHash);
+      if (successor !== null) {
         const next = await this.#lookUp(spent.successorHash);
         if (next && next.token.spentAt === null && isUsable(next, now)) {
           const access = await mint(next.session, await this.claimsFor(next.session));

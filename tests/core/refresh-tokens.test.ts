@@ -1,7 +1,8 @@
+import { createHash, createHmac } from "node:crypto";
 import { generateRefreshToken, hashRefreshToken, isOpaqueRefreshToken, REFRESH_TOKEN_BYTES } from "tokenwise";
 import { describe, expect, it } from "vitest";
 import { constantTimeEqual } from "../../src/lib/_bytes.js";
-import { sealSuccessor, unsealSuccessor } from "../../src/refresh-tokens.js";
+import { openSeal, sealSuccessor } from "../../src/refresh-tokens.js";
 
 describe("hashRefreshToken is SHA-256 as lowercase hex", () => {
   // Known-answer vectors from FIPS 180-2 / RFC 6234 §8.5.
@@ -45,22 +46,36 @@ describe("isOpaqueRefreshToken", () => {
 
 describe("the successor seal", () => {
   const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+  const pair = () => ({ predecessor: generateRefreshToken(random).token, successor: generateRefreshToken(random).token });
 
-  it("round-trips with the predecessor and reveals neither token", () => {
-    const predecessor = generateRefreshToken(random).token;
-    const successor = generateRefreshToken(random).token;
+  it("opens with the predecessor and reveals neither token", () => {
+    const { predecessor, successor } = pair();
     const sealed = sealSuccessor(predecessor, successor);
     expect(sealed).not.toBe(successor);
     expect(sealed).not.toContain(predecessor);
-    expect(unsealSuccessor(predecessor, sealed)).toBe(successor);
+    expect(openSeal(predecessor, sealed, hashRefreshToken(successor))).toBe(successor);
   });
 
-  it("yields a different token for anyone without the predecessor", () => {
-    const predecessor = generateRefreshToken(random).token;
-    const successor = generateRefreshToken(random).token;
+  it("is the successor XOR SHA-256(0x00000001 ‖ predecessor ‖ label): NIST SP 800-56C one-step key derivation", () => {
+    const { predecessor, successor } = pair();
+    const key = createHash("sha256").update(Buffer.from([0, 0, 0, 1])).update(predecessor).update("tokenwise/successor-seal/v2").digest();
+    const expected = Buffer.from(successor, "base64url").map((byte, index) => byte ^ (key[index] as number));
+    expect(sealSuccessor(predecessor, successor)).toBe(Buffer.from(expected).toString("base64url"));
+  });
+
+  it("still opens the HMAC-keyed seals of tokenwise 0.1, stored before an upgrade", () => {
+    const { predecessor, successor } = pair();
+    const key = createHmac("sha256", predecessor).update("tokenwise/successor-seal/v1").digest();
+    const sealedByV1 = Buffer.from(Buffer.from(successor, "base64url").map((byte, index) => byte ^ (key[index] as number))).toString("base64url");
+    expect(openSeal(predecessor, sealedByV1, hashRefreshToken(successor))).toBe(successor);
+  });
+
+  it("opens to nothing for anyone without the predecessor, and for a malformed seal", () => {
+    const { predecessor, successor } = pair();
     const sealed = sealSuccessor(predecessor, successor);
-    expect(unsealSuccessor(generateRefreshToken(random).token, sealed)).not.toBe(successor);
-    expect(unsealSuccessor(predecessor, "not-a-seal")).toBeNull();
+    expect(openSeal(generateRefreshToken(random).token, sealed, hashRefreshToken(successor))).toBeNull();
+    expect(openSeal(predecessor, sealed, hashRefreshToken(generateRefreshToken(random).token))).toBeNull();
+    expect(openSeal(predecessor, "not-a-seal", hashRefreshToken(successor))).toBeNull();
   });
 });
 

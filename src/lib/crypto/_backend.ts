@@ -37,6 +37,8 @@ export interface CryptoBackend {
   signJws(key: WebCryptoKey, header: JwsHeader, payload: JsonObject): string | Promise<string>;
   /** SHA-256 of the UTF-8 bytes of `text`, lowercase hex. */
   sha256Hex(text: string): string;
-  /** HMAC-SHA256 of `message` under the UTF-8 bytes of `key`. */
+  /** SHA-256 of the UTF-8 bytes of `text`. */
+  sha256(text: string): Uint8Array;
+  /** HMAC-SHA256 of `message` under the UTF-8 bytes of `key`: opens the successor seals of tokenwise 0.1. */
   hmacSha256(key: string, message: Uint8Array): Uint8Array;
 }

@@ -234,13 +234,17 @@ function verifyWithKey(
 }
 
 /**
- * `crypto.hash` (Node 20.12+) hashes in one call, about twice as fast as `createHash` for a
- * 43-character token; runtimes whose `node:crypto` lacks it use `createHash`.
+ * `crypto.hash` (Node 20.12+) hashes in one call, two to three times as fast as `createHash` for
+ * a 43-character token; runtimes whose `node:crypto` lacks it use `createHash`.
  */
-const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+type OneShotHash = (algorithm: string, data: string, encoding: "hex" | "buffer") => string | Buffer;
+const oneShotHash = (nodeCrypto as { hash?: OneShotHash }).hash;
 const sha256Hex: (text: string) => string = oneShotHash
-  ? (text) => oneShotHash("sha256", text, "hex")
+  ? (text) => oneShotHash("sha256", text, "hex") as string
   : (text) => createHash("sha256").update(text).digest("hex");
+const sha256: (text: string) => Uint8Array = oneShotHash
+  ? (text) => oneShotHash("sha256", text, "buffer") as Buffer
+  : (text) => createHash("sha256").update(text).digest();
 
 const base64UrlJson = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 
@@ -273,6 +277,7 @@ export const cryptoBackend: CryptoBackend = {
   verifyJws,
   signJws,
   sha256Hex,
+  sha256,
   // A string key costs Node twice the time of the same bytes in a Buffer.
   hmacSha256: (key, message) => createHmac("sha256", Buffer.from(key, "utf8")).update(message).digest(),
 };

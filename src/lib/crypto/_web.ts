@@ -58,5 +58,6 @@ export const cryptoBackend: CryptoBackend = {
   verifyJws,
   signJws: (key, header, payload) => new SignJWT(payload).setProtectedHeader({ ...header }).sign(key as CryptoKey),
   sha256Hex: (text) => toHex(sha256(utf8(text))),
+  sha256: (text) => sha256(utf8(text)),
   hmacSha256: (key, message) => hmac(sha256, utf8(key), message),
 };
