@@ -14,7 +14,8 @@ const ENTRIES = { "tokenwise": "dist/index.js", "tokenwise/http": "dist/http/ind
 
 /** Imports from the core entry an app makes, and the min + gzip bytes each may grow to before CI fails. */
 const BUDGETS = [
-  { name: "auth server: { TokenManager, MemoryRefreshTokenStore }", source: 'export { TokenManager, MemoryRefreshTokenStore } from "./dist/index.js";', budget: 12 * 1024 },
+  // 12 KiB until the memory store's million-session layout (columns, expiry heap, sharded indexes, batched purge) added 2.1 KiB.
+  { name: "auth server: { TokenManager, MemoryRefreshTokenStore }", source: 'export { TokenManager, MemoryRefreshTokenStore } from "./dist/index.js";', budget: 13 * 1024 },
   { name: "resource server: { TokenVerifier }", source: 'export { TokenVerifier } from "./dist/index.js";', budget: 10 * 1024 },
 ];
 
