@@ -177,12 +177,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     return this.#activeRows(subject, at.getTime()).map((row) => this.#sessions.record(row));
   }
 
-  /**
-   * {@inheritDoc RefreshTokenStore.purgeExpired}
-   *
-   * Here: in batches of `purgeBatchSize`, yielding to the event loop between them; the cost is
-   * proportional to what has ended, never to what is stored.
-   */
+  /** {@inheritDoc RefreshTokenStore.purgeExpired} */
   async purgeExpired(at: Date): Promise<number> {
     const now = at.getTime();
     let deleted = 0;
