@@ -15,8 +15,8 @@ import {
   type SpendTokenRequest,
 } from "./store.js";
 import { ExpiryQueue } from "./lib/_expiry-queue.js";
-import { SessionTable, TokenTable } from "./lib/_memory-tables.js";
-import { flatString, ShardedMap } from "./lib/_sharded-map.js";
+import { flatString, SessionTable, TokenTable } from "./lib/_memory-tables.js";
+import { ShardedMap } from "./lib/_sharded-map.js";
 import { sessionsToEvict } from "./lib/_session-limit.js";
 
 /** Units of work of the first batch of a purge; each next batch doubles, up to `purgeBatchSize`. */

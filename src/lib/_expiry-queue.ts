@@ -11,10 +11,6 @@ export class ExpiryQueue {
   readonly #times: number[] = [];
   readonly #keys: string[] = [];
 
-  get size(): number {
-    return this.#times.length;
-  }
-
   /** Adds `key`, due at `time` (milliseconds since the epoch). */
   push(time: number, key: string): void {
     const times = this.#times;
@@ -39,7 +35,7 @@ export class ExpiryQueue {
     return this.#times.length > 0 && (this.#times[0] as number) <= now;
   }
 
-  /** Removes and returns the key of the earliest entry; call only when {@link hasDue} or {@link size} says there is one. */
+  /** Removes and returns the key of the earliest entry; call only when {@link hasDue} says there is one. */
   pop(): string {
     const times = this.#times;
     const keys = this.#keys;

@@ -105,8 +105,9 @@ function withRegisteredClaims(claims: JsonObject, registered: JsonObject): JsonO
  * (algorithm pinned to the key selected by `kid`, signature, `typ`, `iss`, `aud`, `exp`/`nbf` with
  * the clock tolerance), then the claims jose does not check itself: `sub`, `sid` and `jti`
  * non-empty strings (RFC 7519 §4.1.7), `iat` not in the future, and `exp - iat` within
- * `maxTokenLifetimeSeconds`. With the context's `accessTokenCache`, a token verified before under the same key set is
- * answered from it while its time checks still pass, and what verifies is kept there.
+ * `maxTokenLifetimeSeconds`. With the context's `accessTokenCache`, a token verified before under
+ * the same key set is answered from it while its time checks still pass, and what verifies is
+ * kept there.
  *
  * @returns the payload (frozen when cached), or a {@link JwtFailure} — never throws. The payload
  *   is typed as our own `JsonObject`, not jose's `JWTPayload`: declarations naming a type of the

@@ -12,6 +12,17 @@
 import type { RefreshTokenRecord, SessionRecord } from "../store.js";
 
 /**
+ * A flat copy of `text`, for strings a table keeps. A string built piece by piece (`a + b`, a
+ * template, `+=` in a loop) may be a rope: one heap object per piece until something flattens
+ * it, which can cost a 64-character hash ~1.4 kB instead of 80 bytes and multiplies the objects
+ * the garbage collector must mark. The store cannot tell how a caller built its strings, and a
+ * string kept for a session's lifetime is worth one copy.
+ */
+export function flatString(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
  * A growing range of row numbers with a free list threaded through a typed array: releasing a
  * row allocates nothing, so deleting a million records never grows (and copies) a list.
  */
@@ -19,7 +30,7 @@ class Rows {
   #nextFree: Int32Array = new Int32Array(0);
   #firstFree = -1;
   #next = 0;
-  capacity = 0;
+  #capacity = 0;
 
   /** A free row; calls `grow` with the new capacity first when every row is taken. */
   take(grow: (capacity: number) => void): number {
@@ -28,10 +39,10 @@ class Rows {
       this.#firstFree = this.#nextFree[reused] as number;
       return reused;
     }
-    if (this.#next === this.capacity) {
-      this.capacity = Math.max(1024, this.capacity * 2);
-      this.#nextFree = grown(this.#nextFree, this.capacity, (length) => new Int32Array(length));
-      grow(this.capacity);
+    if (this.#next === this.#capacity) {
+      this.#capacity = Math.max(1024, this.#capacity * 2);
+      this.#nextFree = grown(this.#nextFree, this.#capacity);
+      grow(this.#capacity);
     }
     return this.#next++;
   }
@@ -42,8 +53,9 @@ class Rows {
   }
 }
 
-function grown<T extends Float64Array | Int32Array>(old: T, length: number, make: (length: number) => T): T {
-  const next = make(length);
+/** `old` copied into a new typed array of the same kind and `length` elements. */
+function grown<T extends Float64Array | Int32Array>(old: T, length: number): T {
+  const next = new (old.constructor as new (length: number) => T)(length);
   next.set(old);
   return next;
 }
@@ -77,9 +89,9 @@ export class SessionTable {
 
   insert(session: SessionRecord, id: string, subject: string, data: string, tokenHash: string): number {
     const row = this.#rows.take((capacity) => {
-      this.liveTokens = grown(this.liveTokens, capacity, (length) => new Int32Array(length));
-      this.lastSpent = grown(this.lastSpent, capacity, (length) => new Int32Array(length));
-      this.#times = grown(this.#times, capacity * SESSION_TIMES, (length) => new Float64Array(length));
+      this.liveTokens = grown(this.liveTokens, capacity);
+      this.lastSpent = grown(this.lastSpent, capacity);
+      this.#times = grown(this.#times, capacity * SESSION_TIMES);
     });
     this.ids[row] = id;
     this.subjects[row] = subject;
@@ -168,8 +180,8 @@ export class TokenTable {
 
   insert(token: RefreshTokenRecord, sessionRow: number, successorHash: string | null, seal: string | null): number {
     const row = this.#rows.take((capacity) => {
-      this.sessions = grown(this.sessions, capacity, (length) => new Int32Array(length));
-      this.#times = grown(this.#times, capacity * TOKEN_TIMES, (length) => new Float64Array(length));
+      this.sessions = grown(this.sessions, capacity);
+      this.#times = grown(this.#times, capacity * TOKEN_TIMES);
     });
     this.sessions[row] = sessionRow;
     this.successors[row] = successorHash;

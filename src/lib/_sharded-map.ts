@@ -32,12 +32,6 @@ export class ShardedMap<V> {
     return this.#shardOf(key).delete(key);
   }
 
-  get size(): number {
-    let size = 0;
-    for (const shard of this.#shards) size += shard.size;
-    return size;
-  }
-
   #shardOf(key: string): Map<string, V> {
     // FNV-1a over the sampled characters: cheap, and spreads keys that share a long prefix.
     let hash = 0x811c9dc5;
@@ -47,14 +41,4 @@ export class ShardedMap<V> {
     for (let i = Math.max(head, length - SAMPLED); i < length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
     return this.#shards[(hash ^ (hash >>> 16)) & SHARD_MASK] as Map<string, V>;
   }
-}
-
-/**
- * A flat copy of `text`. Strings built piece by piece (`hex += …`) are ropes: one heap object
- * per piece until something flattens them, which costs a 64-character hash ~1.4 kB instead of
- * 80 bytes and multiplies the objects the garbage collector must mark. A key kept for a long
- * time is worth one copy.
- */
-export function flatString(text: string): string {
-  return JSON.parse(JSON.stringify(text)) as string;
 }
