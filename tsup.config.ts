@@ -22,7 +22,8 @@ export default defineConfig([
     // .d.ts would send go-to-definition into a hashed chunk of one-letter aliases.
     dts: false,
     sourcemap: true,
-    clean: true,
+    // No `clean`: tsup builds the two configs at once, and this one's cleaning could delete the
+    // CLI the other had already written. `npm run build` empties dist/ before tsup starts.
     target: "es2022",
     splitting: true,
     treeshake: true,
